@@ -1,0 +1,84 @@
+/**
+ * A lowdb Adapter that writes JSON durably: temp file → fsync → rename → fsync(dir). lowdb's own
+ * JSONFile renames atomically but never fsyncs and shares one temp name between instances
+ * (../shared/PITFALLS.md). Writes are serialised per adapter; a burst of writes coalesces into
+ * the latest state.
+ *
+ * On read, a file that is not valid JSON is moved aside to `<file>.corrupt-<time>` and a
+ * StoreCorruptError names both paths: the process refuses to start on a corrupt store rather than
+ * silently starting empty.
+ */
+import { mkdir, open, readFile, rename, copyFile } from "node:fs/promises";
+import { dirname, basename, join } from "node:path";
+import type { Adapter } from "lowdb";
+import { StoreCorruptError } from "./types.js";
+
+let tmpCounter = 0;
+
+export class DurableJSONFile<T> implements Adapter<T> {
+  private chain: Promise<void> = Promise.resolve();
+  private pending: T | undefined;
+  private hasPending = false;
+
+  constructor(
+    public readonly file: string,
+    private readonly pretty = false,
+  ) {}
+
+  async read(): Promise<T | null> {
+    let text: string;
+    try {
+      text = await readFile(this.file, "utf8");
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
+      throw e;
+    }
+    if (text.trim() === "") return null;
+    try {
+      return JSON.parse(text) as T;
+    } catch (e) {
+      const backup = `${this.file}.corrupt-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+      await copyFile(this.file, backup);
+      throw new StoreCorruptError(this.file, backup, (e as Error).message);
+    }
+  }
+
+  /** Resolves once `data` (or a later state) is durably on disk. */
+  write(data: T): Promise<void> {
+    this.pending = data;
+    this.hasPending = true;
+    const run = async () => {
+      if (!this.hasPending) return;
+      const snapshot = this.pending as T;
+      this.hasPending = false;
+      await this.writeNow(snapshot);
+    };
+    this.chain = this.chain.then(run, run);
+    return this.chain;
+  }
+
+  private async writeNow(data: T): Promise<void> {
+    const dir = dirname(this.file);
+    await mkdir(dir, { recursive: true });
+    const tmp = join(dir, `.${basename(this.file)}.${process.pid}.${++tmpCounter}.tmp`);
+    const text = this.pretty ? JSON.stringify(data, null, 2) : JSON.stringify(data);
+    const fh = await open(tmp, "w");
+    try {
+      await fh.writeFile(text, "utf8");
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, this.file);
+    try {
+      const dh = await open(dir, "r");
+      try {
+        await dh.sync();
+      } finally {
+        await dh.close();
+      }
+    } catch {
+      // fsync on a directory is not supported everywhere; the rename itself is still atomic.
+    }
+  }
+}

@@ -1,0 +1,316 @@
+/**
+ * The embedded default Store: lowdb over two JSON files in DATA_DIR plus a content-addressed raw
+ * folder.
+ *
+ * - `state.json`: small, hot state (portal states, events, chats, subscriptions, outbox, meta).
+ * - `reports.json`: the parsed reports, rewritten only when reports change (lowdb rewrites the
+ *   whole file on every write, so the hot state is kept apart from the large one).
+ * - `raw/ab/abcdef…`: the raw source bytes by sha256, so `nianbao reparse` can re-run a newer
+ *   parser over everything.
+ *
+ * Exactly one instance per DATA_DIR per process (two `Low`s on one file lose updates).
+ */
+import { mkdir, readFile, writeFile, rename } from "node:fs/promises";
+import { join } from "node:path";
+import { Low } from "lowdb";
+import { DurableJSONFile } from "./durable-file.js";
+import type {
+  Chat,
+  OutboxItem,
+  OutboxStatus,
+  PortalState,
+  ReportQuery,
+  Store,
+  StoredReport,
+  Subscription,
+  WatchEvent,
+} from "./types.js";
+
+interface StateData {
+  version: 1;
+  portals: Record<string, PortalState>;
+  events: WatchEvent[];
+  nextSeq: number;
+  meta: Record<string, unknown>;
+  chats: Record<string, Chat>;
+  subscriptions: Subscription[];
+  outbox: OutboxItem[];
+}
+
+interface ReportsData {
+  version: 1;
+  reports: Record<string, StoredReport>;
+}
+
+const emptyState = (): StateData => ({
+  version: 1,
+  portals: {},
+  events: [],
+  nextSeq: 1,
+  meta: {},
+  chats: {},
+  subscriptions: [],
+  outbox: [],
+});
+
+/** Sent outbox rows older than this are pruned to keep the hot file small. */
+const SENT_RETENTION_MS = 30 * 24 * 3600 * 1000;
+
+const clone = <T>(v: T): T => structuredClone(v);
+
+export class LowdbStore implements Store {
+  private state!: Low<StateData>;
+  private reports!: Low<ReportsData>;
+  private outboxIndex = new Map<string, OutboxItem>();
+  private eventIds = new Set<string>();
+  private opened = false;
+
+  constructor(public readonly dir: string) {}
+
+  async open(): Promise<void> {
+    if (this.opened) return;
+    await mkdir(this.dir, { recursive: true });
+    this.state = new Low(new DurableJSONFile<StateData>(join(this.dir, "state.json")), emptyState());
+    this.reports = new Low(new DurableJSONFile<ReportsData>(join(this.dir, "reports.json")), {
+      version: 1,
+      reports: {},
+    });
+    await this.state.read();
+    await this.reports.read();
+    this.state.data = { ...emptyState(), ...this.state.data };
+    this.outboxIndex = new Map(this.state.data.outbox.map((o) => [o.key, o]));
+    this.eventIds = new Set(this.state.data.events.map((e) => e.id));
+    this.opened = true;
+  }
+
+  async close(): Promise<void> {
+    if (!this.opened) return;
+    await this.state.write();
+    this.opened = false;
+  }
+
+  private get s(): StateData {
+    if (!this.opened) throw new Error("store is not open");
+    return this.state.data;
+  }
+
+  private saveState(): Promise<void> {
+    return this.state.write();
+  }
+
+  // ---- portals
+  async getPortalState(portalId: string): Promise<PortalState | null> {
+    const p = this.s.portals[portalId];
+    return p ? clone(p) : null;
+  }
+  async putPortalState(state: PortalState): Promise<void> {
+    this.s.portals[state.portalId] = clone(state);
+    await this.saveState();
+  }
+  async listPortalStates(): Promise<PortalState[]> {
+    return Object.values(this.s.portals).map(clone);
+  }
+
+  // ---- reports
+  async getReport(id: string): Promise<StoredReport | null> {
+    this.s;
+    const r = this.reports.data.reports[id];
+    return r ? clone(r) : null;
+  }
+  async putReport(r: StoredReport): Promise<void> {
+    await this.putReports([r]);
+  }
+  async putReports(rs: StoredReport[]): Promise<void> {
+    this.s;
+    for (const r of rs) this.reports.data.reports[r.id] = clone(r);
+    await this.reports.write();
+  }
+  async findReports(q: ReportQuery): Promise<StoredReport[]> {
+    this.s;
+    const needle = q.agency?.trim();
+    const out: StoredReport[] = [];
+    for (const r of Object.values(this.reports.data.reports)) {
+      if (q.year !== undefined && r.report.year !== q.year) continue;
+      if (q.portalId !== undefined && r.portalId !== q.portalId) continue;
+      if (q.agencyKey !== undefined && r.agencyKey !== q.agencyKey) continue;
+      if (needle) {
+        const hay = `${r.report.agency ?? ""}\u0000${r.report.title ?? ""}`;
+        if (!hay.includes(needle)) continue;
+      }
+      out.push(r);
+    }
+    return out.map(clone);
+  }
+  async countReports(): Promise<number> {
+    this.s;
+    return Object.keys(this.reports.data.reports).length;
+  }
+
+  // ---- raw
+  private rawPath(hash: string): string {
+    if (!/^[0-9a-f]{16,128}$/.test(hash)) throw new Error(`bad content hash: ${hash.slice(0, 80)}`);
+    return join(this.dir, "raw", hash.slice(0, 2), hash);
+  }
+  async putRaw(hash: string, bytes: Uint8Array): Promise<void> {
+    const p = this.rawPath(hash);
+    await mkdir(join(p, ".."), { recursive: true });
+    const tmp = `${p}.${process.pid}.tmp`;
+    await writeFile(tmp, bytes);
+    await rename(tmp, p);
+  }
+  async getRaw(hash: string): Promise<Uint8Array | null> {
+    try {
+      return new Uint8Array(await readFile(this.rawPath(hash)));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
+      throw e;
+    }
+  }
+
+  // ---- events
+  async addEvents(evs: Omit<WatchEvent, "seq">[]): Promise<WatchEvent[]> {
+    const added: WatchEvent[] = [];
+    for (const e of evs) {
+      if (this.eventIds.has(e.id)) continue;
+      const ev: WatchEvent = { ...clone(e), seq: this.s.nextSeq++ };
+      this.s.events.push(ev);
+      this.eventIds.add(ev.id);
+      added.push(ev);
+    }
+    if (added.length) await this.saveState();
+    return added.map(clone);
+  }
+  async eventsAfter(seq: number, limit = 1000): Promise<WatchEvent[]> {
+    const out: WatchEvent[] = [];
+    for (const e of this.s.events) {
+      if (e.seq > seq) out.push(e);
+      if (out.length >= limit) break;
+    }
+    return out.map(clone);
+  }
+
+  // ---- meta
+  async getMeta<T = unknown>(key: string): Promise<T | undefined> {
+    const v = this.s.meta[key];
+    return v === undefined ? undefined : (clone(v) as T);
+  }
+  async setMeta(key: string, value: unknown): Promise<void> {
+    this.s.meta[key] = clone(value);
+    await this.saveState();
+  }
+
+  // ---- chats & subscriptions
+  async getChat(id: number): Promise<Chat | null> {
+    const c = this.s.chats[String(id)];
+    return c ? clone(c) : null;
+  }
+  async putChat(c: Chat): Promise<void> {
+    this.s.chats[String(c.id)] = clone(c);
+    await this.saveState();
+  }
+  async listChats(): Promise<Chat[]> {
+    return Object.values(this.s.chats).map(clone);
+  }
+  async migrateChat(fromId: number, toId: number): Promise<void> {
+    const s = this.s;
+    const old = s.chats[String(fromId)];
+    if (old) {
+      delete s.chats[String(fromId)];
+      const existing = s.chats[String(toId)];
+      s.chats[String(toId)] = { ...old, ...(existing ?? {}), id: toId, type: "supergroup", active: true };
+    }
+    const seen = new Set(s.subscriptions.filter((x) => x.chatId === toId).map(subKey));
+    s.subscriptions = s.subscriptions.filter((x) => {
+      if (x.chatId !== fromId) return true;
+      const moved = { ...x, chatId: toId };
+      if (seen.has(subKey(moved))) return false;
+      x.chatId = toId;
+      seen.add(subKey(moved));
+      return true;
+    });
+    for (const o of s.outbox) {
+      if (o.chatId !== fromId || o.status === "sent") continue;
+      this.outboxIndex.delete(o.key);
+      o.chatId = toId;
+      o.key = o.key.replace(new RegExp(`^${fromId}:`), `${toId}:`);
+      this.outboxIndex.set(o.key, o);
+    }
+    await this.saveState();
+  }
+  async listSubscriptions(chatId?: number): Promise<Subscription[]> {
+    return this.s.subscriptions.filter((x) => chatId === undefined || x.chatId === chatId).map(clone);
+  }
+  async addSubscription(sub: Subscription): Promise<boolean> {
+    const k = subKey(sub);
+    if (this.s.subscriptions.some((x) => subKey(x) === k)) return false;
+    this.s.subscriptions.push(clone(sub));
+    await this.saveState();
+    return true;
+  }
+  async removeSubscription(
+    chatId: number,
+    kind: Subscription["kind"],
+    value: string,
+    threadId?: number,
+  ): Promise<boolean> {
+    const k = subKey({ chatId, kind, value, threadId });
+    const before = this.s.subscriptions.length;
+    this.s.subscriptions = this.s.subscriptions.filter((x) => subKey(x) !== k);
+    if (this.s.subscriptions.length === before) return false;
+    await this.saveState();
+    return true;
+  }
+
+  // ---- outbox
+  async enqueue(items: OutboxItem[]): Promise<number> {
+    let n = 0;
+    for (const it of items) {
+      if (this.outboxIndex.has(it.key)) continue;
+      const row = clone(it);
+      this.s.outbox.push(row);
+      this.outboxIndex.set(row.key, row);
+      n++;
+    }
+    if (n) {
+      this.prune();
+      await this.saveState();
+    }
+    return n;
+  }
+  async duePending(now: Date, limit: number): Promise<OutboxItem[]> {
+    const t = now.getTime();
+    const out: OutboxItem[] = [];
+    for (const o of this.s.outbox) {
+      if (o.status !== "pending") continue;
+      if (o.notBefore && Date.parse(o.notBefore) > t) continue;
+      out.push(clone(o));
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+  async updateOutbox(key: string, patch: Partial<OutboxItem>): Promise<void> {
+    const row = this.outboxIndex.get(key);
+    if (!row) throw new Error(`outbox item not found: ${key}`);
+    const { key: _k, ...rest } = patch;
+    Object.assign(row, clone(rest));
+    await this.saveState();
+  }
+  async listOutbox(filter: { status?: OutboxStatus; chatId?: number } = {}): Promise<OutboxItem[]> {
+    return this.s.outbox
+      .filter((o) => (filter.status === undefined || o.status === filter.status) && (filter.chatId === undefined || o.chatId === filter.chatId))
+      .map(clone);
+  }
+
+  private prune(): void {
+    const cutoff = Date.now() - SENT_RETENTION_MS;
+    const keep = this.s.outbox.filter((o) => !(o.status === "sent" && o.sentAt && Date.parse(o.sentAt) < cutoff));
+    if (keep.length !== this.s.outbox.length) {
+      this.s.outbox = keep;
+      this.outboxIndex = new Map(keep.map((o) => [o.key, o]));
+    }
+  }
+}
+
+function subKey(s: Pick<Subscription, "chatId" | "kind" | "value" | "threadId">): string {
+  return `${s.chatId}|${s.threadId ?? ""}|${s.kind}|${s.value}`;
+}

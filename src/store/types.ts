@@ -1,0 +1,196 @@
+/**
+ * The Store interface: everything nianbao persists. The pipeline and the bot only see this
+ * interface; `lowdb.ts` is today's driver, and another engine can be added by passing the shared
+ * behavioural suite in test/store/contract.ts.
+ *
+ * All methods are async so a networked engine fits the same shape. Every mutating method is
+ * durable when its promise resolves (the lowdb driver writes the file atomically first).
+ */
+import type { Report } from "../report/schema.js";
+
+/** A portal's 年报 column, as listed in data/portals.json. */
+export interface PortalEntry {
+  /** Stable id, [a-z0-9-]. */
+  id: string;
+  /** Display name, e.g. 平潭综合实验区. */
+  name: string;
+  /** URL of the 年报 column (list page). */
+  url: string;
+  /** e.g. "福建 平潭". */
+  region?: string;
+  /** "government" publishes by 31 March, "department" by 31 January. */
+  level?: "government" | "department" | "township";
+  notes?: string;
+  /** Optional CSS selectors for sites the generic discovery misreads. */
+  selectors?: { list?: string; link?: string; next?: string };
+}
+
+/** Scheduler and health state of one portal, persisted so restarts heal themselves. */
+export interface PortalState {
+  portalId: string;
+  /** ISO timestamp of the next due check. */
+  nextCheckAt: string | null;
+  lastCheckAt: string | null;
+  lastOkAt: string | null;
+  /** Consecutive failures. */
+  failures: number;
+  lastError: string | null;
+  /** True once the first (baseline) cycle completed. */
+  baselineDone: boolean;
+  /** True while an admin "down" alert is outstanding. */
+  downAlerted: boolean;
+  /** Conditional-GET validators per URL. */
+  http: Record<string, { etag?: string; lastModified?: string }>;
+}
+
+/** One stored report: the parse JSON plus where and when it came from. */
+export interface StoredReport {
+  /** Stable id derived from the canonical URL. */
+  id: string;
+  url: string;
+  portalId: string;
+  /** sha256 of the raw bytes. */
+  contentHash: string;
+  /** The raw source is kept on disk by hash (see Store.putRaw). */
+  rawType: "html" | "text" | "pdf" | "docx";
+  fetchedAt: string;
+  publishedAt: string | null;
+  /** Normalised agency key (history/identity), filled when known. */
+  agencyKey?: string | null;
+  report: Report;
+  /** Plain narrative text, for repetition checks across years (may be omitted to save space). */
+  text?: string;
+}
+
+export type EventKind = "new" | "updated" | "baseline" | "portalDown" | "portalRecovered" | "noReport";
+
+/** Something the watcher found; the notifier turns events into outbox rows. */
+export interface WatchEvent {
+  /** Unique id, e.g. "new:<reportId>:<contentHash>". Idempotent: adding twice is a no-op. */
+  id: string;
+  /** Monotonic sequence number assigned by the store. */
+  seq: number;
+  kind: EventKind;
+  at: string;
+  portalId: string;
+  reportIds: string[];
+  /** For "updated": human-readable figure changes (zh-CN lines). */
+  changes?: string[];
+  /** Free details (error text for portalDown, years for baseline …). */
+  detail?: Record<string, unknown>;
+}
+
+export interface Chat {
+  id: number;
+  type: "private" | "group" | "supergroup" | "channel";
+  title?: string;
+  /** False after 403 blocked/kicked/deactivated; reversible. */
+  active: boolean;
+  lang: "zh" | "en";
+  digest: { mode: "off" | "daily" | "weekly"; time: string };
+  quiet: { from: number; to: number; mode: "hold" | "silent" } | null;
+  lastDigestAt: string | null;
+  createdAt: string;
+  inactiveReason?: string;
+}
+
+export interface Subscription {
+  chatId: number;
+  /** Forum topic (message_thread_id). */
+  threadId?: number;
+  kind: "agency" | "region" | "keyword" | "all";
+  value: string;
+  createdAt: string;
+}
+
+export type OutboxStatus = "pending" | "sending" | "sent" | "uncertain" | "failed";
+
+/** One message to one chat, with an idempotency key (chatId + event id + part). */
+export interface OutboxItem {
+  key: string;
+  chatId: number;
+  threadId?: number;
+  eventId: string;
+  /** Telegram HTML text (≤ 4096 chars). */
+  text: string;
+  silent?: boolean;
+  status: OutboxStatus;
+  attempts: number;
+  /** ISO time before which the item must not be sent (429 retry_after, quiet hours). */
+  notBefore: string | null;
+  createdAt: string;
+  sentAt: string | null;
+  messageId: number | null;
+  lastError: string | null;
+}
+
+export interface ReportQuery {
+  /** Substring of agency or title. */
+  agency?: string;
+  agencyKey?: string;
+  year?: number;
+  portalId?: string;
+  region?: string;
+}
+
+export interface Store {
+  /** Loads / creates the files; throws StoreCorruptError with a clear message. */
+  open(): Promise<void>;
+  close(): Promise<void>;
+
+  // portals (registry is data/portals.json, owned by watch/portals.ts; the store keeps state)
+  getPortalState(portalId: string): Promise<PortalState | null>;
+  putPortalState(state: PortalState): Promise<void>;
+  listPortalStates(): Promise<PortalState[]>;
+
+  // reports
+  getReport(id: string): Promise<StoredReport | null>;
+  /** Insert or replace by id. */
+  putReport(r: StoredReport): Promise<void>;
+  /** Several at once, one durable write. */
+  putReports(rs: StoredReport[]): Promise<void>;
+  findReports(q: ReportQuery): Promise<StoredReport[]>;
+  countReports(): Promise<number>;
+
+  // raw sources, content-addressed
+  putRaw(hash: string, bytes: Uint8Array): Promise<void>;
+  getRaw(hash: string): Promise<Uint8Array | null>;
+
+  // events (append-only, idempotent by id)
+  /** Returns the events actually added (already-known ids are skipped). */
+  addEvents(evs: Omit<WatchEvent, "seq">[]): Promise<WatchEvent[]>;
+  eventsAfter(seq: number, limit?: number): Promise<WatchEvent[]>;
+
+  // key-value (cursors, last cycle summary …)
+  getMeta<T = unknown>(key: string): Promise<T | undefined>;
+  setMeta(key: string, value: unknown): Promise<void>;
+
+  // chats & subscriptions
+  getChat(id: number): Promise<Chat | null>;
+  putChat(c: Chat): Promise<void>;
+  listChats(): Promise<Chat[]>;
+  /** Moves a chat's row, subscriptions and pending outbox to a new id (group → supergroup). */
+  migrateChat(fromId: number, toId: number): Promise<void>;
+  listSubscriptions(chatId?: number): Promise<Subscription[]>;
+  addSubscription(s: Subscription): Promise<boolean>;
+  removeSubscription(chatId: number, kind: Subscription["kind"], value: string, threadId?: number): Promise<boolean>;
+
+  // outbox
+  /** Enqueue; items whose key already exists are ignored. Returns how many were added. */
+  enqueue(items: OutboxItem[]): Promise<number>;
+  /** Items with status pending and notBefore ≤ now, oldest first. */
+  duePending(now: Date, limit: number): Promise<OutboxItem[]>;
+  updateOutbox(key: string, patch: Partial<OutboxItem>): Promise<void>;
+  listOutbox(filter?: { status?: OutboxStatus; chatId?: number }): Promise<OutboxItem[]>;
+}
+
+export class StoreCorruptError extends Error {
+  constructor(
+    public readonly file: string,
+    public readonly backup: string,
+    cause: string,
+  ) {
+    super(`数据文件已损坏：${file}（${cause}）。已备份到 ${backup}；请检查或删除后重启。`);
+    this.name = "StoreCorruptError";
+  }
+}
