@@ -8,7 +8,7 @@
  * StoreCorruptError names both paths: the process refuses to start on a corrupt store rather than
  * silently starting empty.
  */
-import { mkdir, open, readFile, rename, copyFile } from "node:fs/promises";
+import { mkdir, open, readFile, rename, copyFile, unlink } from "node:fs/promises";
 import { dirname, basename, join } from "node:path";
 import type { Adapter } from "lowdb";
 import { StoreCorruptError } from "./types.js";
@@ -20,9 +20,14 @@ export class DurableJSONFile<T> implements Adapter<T> {
   private pending: T | undefined;
   private hasPending = false;
 
+  /**
+   * @param validate optional shape check run on read; a string return value is the reason the
+   *   file counts as corrupt (valid JSON of the wrong shape must not start an empty store either).
+   */
   constructor(
     public readonly file: string,
     private readonly pretty = false,
+    private readonly validate?: (data: unknown) => string | null,
   ) {}
 
   async read(): Promise<T | null> {
@@ -34,13 +39,22 @@ export class DurableJSONFile<T> implements Adapter<T> {
       throw e;
     }
     if (text.trim() === "") return null;
+    let data: unknown;
     try {
-      return JSON.parse(text) as T;
+      data = JSON.parse(text);
     } catch (e) {
-      const backup = `${this.file}.corrupt-${new Date().toISOString().replace(/[:.]/g, "-")}`;
-      await copyFile(this.file, backup);
-      throw new StoreCorruptError(this.file, backup, (e as Error).message);
+      throw await this.corrupt((e as Error).message);
     }
+    const problem = this.validate?.(data) ?? null;
+    if (problem) throw await this.corrupt(problem);
+    return data as T;
+  }
+
+  /** Keeps a copy of the bad file and builds the error naming both paths. */
+  private async corrupt(reason: string): Promise<StoreCorruptError> {
+    const backup = `${this.file}.corrupt-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+    await copyFile(this.file, backup);
+    return new StoreCorruptError(this.file, backup, reason);
   }
 
   /** Resolves once `data` (or a later state) is durably on disk. */
@@ -62,14 +76,20 @@ export class DurableJSONFile<T> implements Adapter<T> {
     await mkdir(dir, { recursive: true });
     const tmp = join(dir, `.${basename(this.file)}.${process.pid}.${++tmpCounter}.tmp`);
     const text = this.pretty ? JSON.stringify(data, null, 2) : JSON.stringify(data);
-    const fh = await open(tmp, "w");
     try {
-      await fh.writeFile(text, "utf8");
-      await fh.sync();
-    } finally {
-      await fh.close();
+      const fh = await open(tmp, "w");
+      try {
+        await fh.writeFile(text, "utf8");
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await rename(tmp, this.file);
+    } catch (e) {
+      // Do not leave half-written temp files behind (disk full, permissions).
+      await unlink(tmp).catch(() => undefined);
+      throw e;
     }
-    await rename(tmp, this.file);
     try {
       const dh = await open(dir, "r");
       try {

@@ -10,7 +10,7 @@
  *
  * Exactly one instance per DATA_DIR per process (two `Low`s on one file lose updates).
  */
-import { mkdir, readFile, writeFile, rename } from "node:fs/promises";
+import { mkdir, readFile, open, rename, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { Low } from "lowdb";
 import { DurableJSONFile } from "./durable-file.js";
@@ -58,6 +58,27 @@ const SENT_RETENTION_MS = 30 * 24 * 3600 * 1000;
 
 const clone = <T>(v: T): T => structuredClone(v);
 
+let rawTmpCounter = 0;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Shape checks run on open: valid JSON of the wrong shape is corruption too, never "start empty". */
+function checkState(d: unknown): string | null {
+  if (!isObject(d)) return "not a JSON object";
+  for (const k of ["events", "subscriptions", "outbox"] as const) {
+    if (d[k] !== undefined && !Array.isArray(d[k])) return `"${k}" is not an array`;
+  }
+  for (const k of ["portals", "meta", "chats"] as const) {
+    if (d[k] !== undefined && !isObject(d[k])) return `"${k}" is not an object`;
+  }
+  return null;
+}
+function checkReports(d: unknown): string | null {
+  if (!isObject(d)) return "not a JSON object";
+  if (d.reports !== undefined && !isObject(d.reports)) return `"reports" is not an object`;
+  return null;
+}
+
 export class LowdbStore implements Store {
   private state!: Low<StateData>;
   private reports!: Low<ReportsData>;
@@ -70,28 +91,41 @@ export class LowdbStore implements Store {
   async open(): Promise<void> {
     if (this.opened) return;
     await mkdir(this.dir, { recursive: true });
-    this.state = new Low(new DurableJSONFile<StateData>(join(this.dir, "state.json")), emptyState());
-    this.reports = new Low(new DurableJSONFile<ReportsData>(join(this.dir, "reports.json")), {
+    this.state = new Low(new DurableJSONFile<StateData>(join(this.dir, "state.json"), false, checkState), emptyState());
+    this.reports = new Low(new DurableJSONFile<ReportsData>(join(this.dir, "reports.json"), false, checkReports), {
       version: 1,
       reports: {},
     });
     await this.state.read();
     await this.reports.read();
     this.state.data = { ...emptyState(), ...this.state.data };
+    this.reports.data = { ...{ version: 1 as const, reports: {} }, ...(this.reports.data as Partial<ReportsData>) };
+    // nextSeq must stay above every stored seq even if the file was edited by hand.
+    const maxSeq = this.state.data.events.reduce((m, e) => Math.max(m, e.seq), 0);
+    if (this.state.data.nextSeq <= maxSeq) this.state.data.nextSeq = maxSeq + 1;
     this.outboxIndex = new Map(this.state.data.outbox.map((o) => [o.key, o]));
     this.eventIds = new Set(this.state.data.events.map((e) => e.id));
     this.opened = true;
   }
 
+  /**
+   * Every mutation is already durable when its promise resolves, so close writes nothing: a
+   * read-only CLI run (`nianbao reports`) next to the running bot must not put back its stale
+   * copy of state.json over the bot's newer one.
+   */
   async close(): Promise<void> {
     if (!this.opened) return;
-    await this.state.write();
     this.opened = false;
   }
 
   private get s(): StateData {
     if (!this.opened) throw new Error("store is not open");
     return this.state.data;
+  }
+
+  private get r(): Record<string, StoredReport> {
+    if (!this.opened) throw new Error("store is not open");
+    return this.reports.data.reports;
   }
 
   private saveState(): Promise<void> {
@@ -113,23 +147,21 @@ export class LowdbStore implements Store {
 
   // ---- reports
   async getReport(id: string): Promise<StoredReport | null> {
-    this.s;
-    const r = this.reports.data.reports[id];
+    const r = this.r[id];
     return r ? clone(r) : null;
   }
   async putReport(r: StoredReport): Promise<void> {
     await this.putReports([r]);
   }
   async putReports(rs: StoredReport[]): Promise<void> {
-    this.s;
-    for (const r of rs) this.reports.data.reports[r.id] = clone(r);
+    const all = this.r;
+    for (const r of rs) all[r.id] = clone(r);
     await this.reports.write();
   }
   async findReports(q: ReportQuery): Promise<StoredReport[]> {
-    this.s;
     const needle = q.agency?.trim();
     const out: StoredReport[] = [];
-    for (const r of Object.values(this.reports.data.reports)) {
+    for (const r of Object.values(this.r)) {
       if (q.year !== undefined && r.report.year !== q.year) continue;
       if (q.portalId !== undefined && r.portalId !== q.portalId) continue;
       if (q.agencyKey !== undefined && r.agencyKey !== q.agencyKey) continue;
@@ -142,8 +174,7 @@ export class LowdbStore implements Store {
     return out.map(clone);
   }
   async countReports(): Promise<number> {
-    this.s;
-    return Object.keys(this.reports.data.reports).length;
+    return Object.keys(this.r).length;
   }
 
   // ---- raw
@@ -153,10 +184,25 @@ export class LowdbStore implements Store {
   }
   async putRaw(hash: string, bytes: Uint8Array): Promise<void> {
     const p = this.rawPath(hash);
+    // Content-addressed: an existing file already holds these bytes (it was renamed into place
+    // only after fsync).
+    if (await stat(p).then(() => true, () => false)) return;
     await mkdir(join(p, ".."), { recursive: true });
-    const tmp = `${p}.${process.pid}.tmp`;
-    await writeFile(tmp, bytes);
-    await rename(tmp, p);
+    // Unique temp name: two puts of one hash in flight must not share a temp file.
+    const tmp = `${p}.${process.pid}.${++rawTmpCounter}.tmp`;
+    try {
+      const fh = await open(tmp, "w");
+      try {
+        await fh.writeFile(bytes);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await rename(tmp, p);
+    } catch (e) {
+      await unlink(tmp).catch(() => undefined);
+      throw e;
+    }
   }
   async getRaw(hash: string): Promise<Uint8Array | null> {
     try {

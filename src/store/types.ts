@@ -60,6 +60,10 @@ export interface StoredReport {
   report: Report;
   /** Plain narrative text, for repetition checks across years (may be omitted to save space). */
   text?: string;
+  /** When the article page only linked the report: the PDF/DOC(X) actually parsed (`url` stays the article). */
+  attachmentUrl?: string;
+  /** With an attachment: sha256 of the article page itself, so an unchanged page is not re-parsed. */
+  pageHash?: string;
 }
 
 export type EventKind = "new" | "updated" | "baseline" | "portalDown" | "portalRecovered" | "noReport";

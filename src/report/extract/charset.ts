@@ -1,0 +1,98 @@
+/**
+ * Bytes → string with the right charset. Government portals still serve GBK/GB2312 pages, and
+ * `Response.text()` would destroy them for good (PITFALLS), so callers hand us the raw bytes.
+ */
+
+/** gb2312 and gbk are subsets of gb18030; decoding with the superset never loses characters. */
+export function canonicalCharset(label: string): string | null {
+  const l = label.trim().toLowerCase().replace(/^["']|["']$/g, "");
+  if (!l) return null;
+  if (/^(gb2312|gbk|gb_2312-80|x-gbk|gb18030|cp936|windows-936|csgb2312|chinese|euc-cn)$/.test(l)) return "gb18030";
+  if (/^(utf-?8|unicode-1-1-utf-8)$/.test(l)) return "utf-8";
+  if (l === "big5" || l === "big5-hkscs" || l === "x-x-big5") return "big5";
+  if (/^utf-?16(le)?$/.test(l)) return "utf-16le";
+  if (l === "utf-16be") return "utf-16be";
+  try {
+    return new TextDecoder(l).encoding;
+  } catch {
+    return null;
+  }
+}
+
+/** The charset named by a Content-Type header value, if any. */
+export function charsetFromContentType(contentType: string | null | undefined): string | null {
+  if (!contentType) return null;
+  const m = /charset\s*=\s*["']?([\w.:-]+)/i.exec(contentType);
+  return m?.[1] ? canonicalCharset(m[1]) : null;
+}
+
+/** The charset of a byte-order mark, if any. */
+export function charsetFromBom(bytes: Uint8Array): string | null {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return "utf-8";
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return "utf-16le";
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return "utf-16be";
+  return null;
+}
+
+/** `<meta charset=…>` or `<meta http-equiv content="…; charset=…">` within the first 4 KB. */
+export function charsetFromMeta(bytes: Uint8Array): string | null {
+  const head = latin1(bytes.subarray(0, 4096));
+  const m =
+    /<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)/i.exec(head) ??
+    /<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)/i.exec(head);
+  return m?.[1] ? canonicalCharset(m[1]) : null;
+}
+
+const latin1Decoder = new TextDecoder("latin1");
+function latin1(b: Uint8Array): string {
+  return latin1Decoder.decode(b);
+}
+
+// Decoders are reusable; building one per document costs more than decoding a small page.
+type Decoder = { decode(input: Uint8Array): string };
+const decoders = new Map<string, Decoder>();
+function decoder(cs: string): Decoder {
+  let d = decoders.get(cs);
+  if (!d) {
+    d = new TextDecoder(cs);
+    decoders.set(cs, d);
+  }
+  return d;
+}
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** The UTF-8 decoding of the bytes, or null when they are not valid UTF-8. */
+function tryUtf8(bytes: Uint8Array): string | null {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Decode document bytes. Order: a BOM (unambiguous), then the Content-Type header, then `<meta>`,
+ * then a sniff (valid UTF-8, else gb18030). A "utf-8" claim (header or meta) that the bytes
+ * contradict is skipped, because portals' headers lie (PITFALLS: GBK pages served as UTF-8).
+ */
+export function decodeBytes(bytes: Uint8Array, contentType?: string | null): string {
+  const bom = charsetFromBom(bytes);
+  const candidates = [bom, charsetFromContentType(contentType), charsetFromMeta(bytes)];
+  let utf8: string | null | undefined;
+  for (const cs of candidates) {
+    if (!cs) continue;
+    if (cs === "utf-8") {
+      utf8 ??= tryUtf8(bytes); // strips a BOM
+      if (utf8 !== null) return utf8;
+      if (cs === bom) return decoder(cs).decode(bytes); // a BOM is never a lie; keep what decodes
+      continue;
+    }
+    try {
+      return decoder(cs).decode(bytes); // strips a matching BOM
+    } catch {
+      continue;
+    }
+  }
+  utf8 ??= tryUtf8(bytes);
+  return utf8 ?? decoder("gb18030").decode(bytes);
+}

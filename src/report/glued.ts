@@ -1,0 +1,89 @@
+/**
+ * Squashed-cell splitting. Some archivers' text extractions glue a table row's cells together
+ * ("801000081" = 80/1/0/0/0/0/81, corpus reports 002–004). A glued string is split only as far as
+ * the structure makes it unique: every split into `k` numbers without leading zeros that passes
+ * the row's own check (e.g. 总计 = sum of the applicant columns) is enumerated, and a cell is
+ * kept only when all surviving splits agree on it. Never invents a number. Pure and bounded.
+ */
+
+/** Result of a split: agreed cells (null where the splits disagree) and how many splits survived. */
+export interface GluedSplit {
+  cells: (number | null)[];
+  /** Number of splits that passed `accept` (0: none did; 1: unique). */
+  candidates: number;
+  /** True when the search hit its work bound before finishing (cells are then all null). */
+  truncated: boolean;
+}
+
+/** Longest number one cell may hold (digits, with a decimal part). */
+const MAX_PART = 12;
+/** Work bound: DFS steps per split. */
+const MAX_STEPS = 200_000;
+/** Longest glued string considered at all. */
+export const MAX_GLUED_LENGTH = 64;
+
+const PART = /^(?:0|[1-9]\d*)(?:\.\d+)?$/;
+
+/**
+ * Enumerate splits of `s` (digits, maybe one "." per part) into `k` numbers with no leading zeros,
+ * keep those `accept` approves, and return the cells they agree on.
+ */
+export function splitGlued(s: string, k: number, accept: (vals: number[]) => boolean = () => true): GluedSplit {
+  const none = (truncated: boolean, candidates = 0): GluedSplit => ({ cells: Array<number | null>(k).fill(null), candidates, truncated });
+  if (k <= 0 || s.length < k || s.length > MAX_GLUED_LENGTH || s.length > k * MAX_PART || !/^[\d.]+$/.test(s)) return none(false);
+  let steps = 0;
+  let truncated = false;
+  let count = 0;
+  let agreed: (number | null)[] | null = null;
+  const vals: number[] = [];
+  const dfs = (pos: number): void => {
+    if (truncated) return;
+    if (++steps > MAX_STEPS) {
+      truncated = true;
+      return;
+    }
+    const left = k - vals.length;
+    if (left === 0) {
+      if (pos !== s.length || !accept(vals)) return;
+      count++;
+      if (!agreed) agreed = [...vals];
+      else for (let i = 0; i < k; i++) if (agreed[i] !== vals[i]) agreed[i] = null;
+      return;
+    }
+    const rest = s.length - pos;
+    if (rest < left || rest > left * MAX_PART) return;
+    const maxLen = Math.min(MAX_PART, rest - (left - 1));
+    for (let len = 1; len <= maxLen; len++) {
+      const part = s.slice(pos, pos + len);
+      if (!PART.test(part)) {
+        if (part.length > 1 && part[0] === "0" && part[1] !== ".") break; // leading zero: longer is worse
+        continue;
+      }
+      vals.push(Number(part));
+      dfs(pos + len);
+      vals.pop();
+    }
+  };
+  dfs(0);
+  if (truncated) return none(true, count);
+  if (count === 0 || !agreed) return none(false);
+  return { cells: agreed, candidates: count, truncated: false };
+}
+
+const eq = (a: number, b: number): boolean => Math.abs(a - b) < 1e-6;
+
+/** 表三 row check: the six applicant columns add up to 总计 (column 7). */
+export function rowSumOk(vals: number[]): boolean {
+  let s = 0;
+  for (let i = 0; i < 6; i++) s += vals[i] as number;
+  return eq(s, vals[6] as number);
+}
+
+/** 表四 check: each block of five is 维持 + 纠正 + 其他 + 尚未审结 = 总计. */
+export function reviewBlocksOk(vals: number[]): boolean {
+  for (let b = 0; b + 4 < vals.length; b += 5) {
+    const [a, c, d, e, t] = vals.slice(b, b + 5) as [number, number, number, number, number];
+    if (!eq(a + c + d + e, t)) return false;
+  }
+  return true;
+}

@@ -1,0 +1,131 @@
+/**
+ * Layout detection and table reading: the scan text → 表二/三/四 and the layout ("2021", "2019",
+ * "pre-2019" or null), plus parser findings (`parse.*`). Pure.
+ */
+import type { ActiveDisclosure, Finding, Layout, Requests, ReviewLitigation } from "../schema.js";
+import { REQUEST_ROWS } from "../schema.js";
+import { compact, find, type ReadCells, type Token } from "./scan.js";
+import { readTable2019, readTable2021, t2Layout, t2Start, type T2RowRead } from "./table2.js";
+import { readTable3, t3Start, type RowRead } from "./table3.js";
+import { headerlessTable4, readTable4 } from "./table4.js";
+
+/** The tables of one report, as read. */
+export interface Tables {
+  layout: Layout;
+  activeDisclosure: ActiveDisclosure | null;
+  requests: Requests | null;
+  reviewLitigation: ReviewLitigation | null;
+  findings: Finding[];
+}
+
+const SECTION5 = /五、(?:政府信息公开工作)?存在|存在的主要问题及/;
+
+function gluedFindings(table: string, label: string, cellRef: string, read: ReadCells): Finding[] {
+  if (read.how !== "glued" || !read.glued) return [];
+  const { raw, split } = read.glued;
+  const unknown = read.cells.filter((v) => v === null).length;
+  if (split.candidates === 1 && !read.glued.narrative) return [];
+  if (unknown === 0) {
+    return [
+      {
+        rule: "parse.gluedNarrative",
+        severity: "info",
+        message: `${table} ${label} 的数字“${raw}”粘连，按正文所述数字唯一拆分为 ${read.cells.join("/")}`,
+        messageEn: `${table} ${label}: glued "${raw}" split as ${read.cells.join("/")} using figures stated in the text`,
+        cells: [cellRef],
+      },
+    ];
+  }
+  const why = split.truncated ? "拆分尝试过多" : split.candidates === 0 ? "没有符合合计关系的拆分" : "无法唯一拆分";
+  return [
+    {
+      rule: "parse.gluedAmbiguous",
+      severity: "warning",
+      message: `${table} ${label} 的数字“${raw}”${why}，${unknown === read.cells.length ? "记为空" : `其中 ${unknown} 格记为空`}`,
+      messageEn: `${table} ${label}: glued digits "${raw}" cannot be split uniquely; ${unknown} cell(s) left empty`,
+      cells: [cellRef],
+    },
+  ];
+}
+
+function preLayout(year: number): Tables {
+  return {
+    layout: "pre-2019",
+    activeDisclosure: null,
+    requests: null,
+    reviewLitigation: null,
+    findings: [
+      {
+        rule: "parse.preLayout",
+        severity: "info",
+        message: `${year}年度报告采用2019年以前的自由格式，没有统一表格，未解析表格数据`,
+        messageEn: `Report year ${year} predates the 2019 format: free-form, tables not parsed`,
+      },
+    ],
+  };
+}
+
+/** Read every table the scan text holds. `narrative` is the normalised plain text. */
+export function readTables(scan: string, narrative: string, year: number | null): Tables {
+  // Thousands separators ("73,021") would split one cell in two.
+  const c = compact(scan.replace(/(\d{1,3}),(?=\d{3}(?!\d))/g, "$1"));
+  const findings: Finding[] = [];
+  let layout: Layout = null;
+  let activeDisclosure: ActiveDisclosure | null = null;
+  let requests: Requests | null = null;
+  let reviewLitigation: ReviewLitigation | null = null;
+
+  // The 2019 and 2021 formats start with report year 2019: an older report has free-form
+  // sections, and reading it as a 2021 table would invent structure.
+  if (year !== null && year < 2019) return preLayout(year);
+
+  const s2 = t2Start(c);
+  const s3 = t3Start(c, s2 >= 0 ? s2 : 0);
+  const from = s2 >= 0 ? s2 : s3 >= 0 ? s3 : 0;
+  const sec5 = find(c, SECTION5, from)?.start ?? c.length;
+  let cursor = from;
+  let rest: Token[] = [];
+
+  if (s2 >= 0) {
+    const t4Head = find(c, /行政复议/, s2, s3 >= 0 ? s3 : sec5)?.start;
+    const limit = Math.min(s3 >= 0 ? s3 : c.length, t4Head ?? c.length, sec5 > s2 ? sec5 : c.length);
+    const kind = t2Layout(c.slice(s2, limit));
+    if (kind) {
+      const t2 = kind === "2019" ? readTable2019(c, s2, limit, narrative) : readTable2021(c, s2, limit, narrative);
+      if (t2.rows.length > 0) {
+        activeDisclosure = t2.table;
+        layout = kind;
+        cursor = t2.end;
+        rest = t2.rest;
+        for (const r of t2.rows as T2RowRead[]) findings.push(...gluedFindings("表二", r.label, `表二.${r.key}`, r.read));
+      }
+    }
+  }
+
+  if (s3 >= 0) {
+    const t4Head = find(c, /行政复议/, s3)?.start;
+    const limit = Math.min(t4Head ?? c.length, find(c, SECTION5, s3)?.start ?? c.length);
+    const t3 = readTable3(c, s3, limit);
+    if (t3) {
+      requests = t3.requests;
+      cursor = t3.end;
+      rest = t3.rest;
+      layout ??= t3.collapsedOther && year !== null && year <= 2020 ? "2019" : "2021";
+      for (const r of t3.rows as RowRead[]) {
+        const label = (REQUEST_ROWS[r.key] as string).replace(/^（[一二三四五六七]）\S+ /, "");
+        findings.push(...gluedFindings("表三", label, `表三.${r.key}`, r.read));
+      }
+    }
+  }
+
+  if (activeDisclosure || requests) {
+    const t4Limit = find(c, SECTION5, cursor)?.start ?? c.length;
+    const t4 = readTable4(c, cursor, t4Limit) ?? headerlessTable4(rest);
+    if (t4) {
+      reviewLitigation = t4.table;
+      findings.push(...gluedFindings("表四", "行政复议、行政诉讼", "表四", t4.read));
+    }
+  }
+
+  return { layout, activeDisclosure, requests, reviewLitigation, findings };
+}

@@ -1,0 +1,117 @@
+/**
+ * The scan: a compact view of the document in which table rows read as "label numbers label
+ * numbers …" whatever the source shape (HTML cells, one cell per line, tabs, pipes, PDF lines,
+ * squashed archiver text). Whitespace is dropped unless it separates two value characters, so
+ * labels wrapped over lines ("重 新出具") match, and "21 0 0" keeps its cell gaps. Pure.
+ */
+import { splitGlued, type GluedSplit } from "../glued.js";
+
+/** Compact the scan text (see the module comment). */
+export function compact(scan: string): string {
+  // One native regex pass: the character before a whitespace run is never whitespace, so
+  // scan[off - 1] is the last kept character.
+  return scan.replace(/\s+/g, (m: string, off: number) => {
+    const before = off > 0 ? scan.charCodeAt(off - 1) : -1;
+    const after = scan.charCodeAt(off + m.length);
+    return isValueCode(before) && isValueCode(after) ? " " : "";
+  });
+}
+
+function isValueCode(c: number): boolean {
+  return (c >= 48 && c <= 57) || c === 46 || c === 47 || c === 45 || c === 0x2205 || c === 0x2014 || c === 0x2013 || c === 0xff0d;
+}
+
+/** A located row label: where its match starts and ends in the compact text. */
+export interface Hit {
+  start: number;
+  end: number;
+}
+
+const compiled = new Map<string, RegExp>();
+
+/** First match of `re` in `c` within [from, to). Patterns are compiled once (sticky-free, global). */
+export function find(c: string, re: RegExp, from: number, to: number = c.length): Hit | null {
+  const key = `${re.flags}/${re.source}`;
+  let g = compiled.get(key);
+  if (!g) {
+    g = new RegExp(re.source, re.flags.includes("g") ? re.flags : `${re.flags}g`);
+    compiled.set(key, g);
+  }
+  g.lastIndex = from;
+  const m = g.exec(c);
+  if (!m || m.index >= to) return null;
+  return { start: m.index, end: m.index + m[0].length };
+}
+
+/** Longest stretch after a row label that is searched for its values. */
+export const MAX_SEGMENT = 800;
+
+/** A cell token read from a value run. */
+export type Token = { kind: "num"; raw: string; value: number } | { kind: "null"; raw: string };
+
+const TOKEN = /\u2205|-?\d+(?:\.\d+)?|[/\-—–－]+|\./g;
+// Headings that end a row's values even when the next row label was never found.
+const STOP = /第二十条|信息内容|申请人情况|四、政府信息公开|五、|行政复议|行政诉讼|本年度办理结果/;
+
+/**
+ * The value run of a row: the first stretch of value characters in c[from, to), cut at a heading.
+ * Trailing "N." (the numbering of a sub-row whose label was not matched) is dropped.
+ */
+export function valueRun(c: string, from: number, to: number): string {
+  // A row's label tail and values fit well within this; a missing next label must not make the
+  // segment the rest of the document.
+  let seg = c.slice(from, Math.min(to, from + MAX_SEGMENT));
+  const stop = STOP.exec(seg);
+  if (stop) seg = seg.slice(0, stop.index);
+  const m = /[0-9\u2205/\-—–－][0-9.\u2205/\-—–－ ]*/.exec(seg);
+  if (!m) return "";
+  let run = m[0].trimEnd();
+  const after = seg.charAt(m.index + m[0].length);
+  if (/\d\.$/.test(run) && /[\u4e00-\u9fff(]/.test(after)) run = run.slice(0, -2).trimEnd();
+  return run;
+}
+
+/** Tokens of a value run: numbers, and null markers (blank cell, "/", "—", "-"). */
+export function tokens(run: string): Token[] {
+  const out: Token[] = [];
+  for (const m of run.matchAll(TOKEN)) {
+    const raw = m[0];
+    if (raw === ".") continue;
+    if (/\d/.test(raw)) out.push({ kind: "num", raw, value: Number(raw) });
+    else out.push({ kind: "null", raw });
+  }
+  return out;
+}
+
+/** How a row's cells were read. */
+export interface ReadCells {
+  cells: (number | null)[];
+  /** "cells": one token per cell; "glued": a squashed string was split; "none": nothing readable. */
+  how: "cells" | "glued" | "none";
+  /** For glued rows: the raw string and the split result. */
+  glued?: { raw: string; split: GluedSplit; narrative?: boolean };
+  /** Tokens beyond the k cells (e.g. a headerless 表四 after the last 表二 row, seed 002). */
+  rest: Token[];
+}
+
+/**
+ * Read `k` cells from a value run. Enough tokens → the first k (blank markers are null). Fewer,
+ * all digits → a squashed row: glue them (stray spaces in archiver text are not cell gaps,
+ * "230 000023" = 23/0/0/0/0/0/23) and split under `accept`. Otherwise the row is unreadable.
+ */
+export function readCells(run: string, k: number, accept?: (vals: number[]) => boolean, allowNegative = false): ReadCells {
+  const toks = tokens(run);
+  const nulls = (): (number | null)[] => Array<number | null>(k).fill(null);
+  if (toks.length === 0) return { cells: nulls(), how: "none", rest: [] };
+  if (toks.length >= k) {
+    const cells = toks.slice(0, k).map((t) => (t.kind === "num" && (allowNegative || t.value >= 0) ? t.value : null));
+    return { cells, how: "cells", rest: toks.slice(k) };
+  }
+  if (toks.every((t) => t.kind === "num" && !t.raw.startsWith("-"))) {
+    const raw = toks.map((t) => t.raw).join("");
+    const split = splitGlued(raw, k, accept);
+    return { cells: split.cells, how: "glued", glued: { raw, split }, rest: [] };
+  }
+  return { cells: nulls(), how: "none", rest: [] };
+}
+

@@ -1,0 +1,120 @@
+/**
+ * 表三 收到和处理政府信息公开申请情况: label matching → row keys, 7 cells per row. The same
+ * reader serves the 2021 layout (六 with three sub-rows) and the 2019 layout or collapsed 2021
+ * reports (六 as one row → `otherHandling`, hongze PDFs). Pure.
+ */
+import type { RequestRowKey, Requests } from "../schema.js";
+import { rowSumOk } from "../glued.js";
+import { find, readCells, valueRun, type ReadCells, type Token } from "./scan.js";
+
+/** Label patterns (compact, Simplified, half-width text). `n` = the sub-row number prefix. */
+const num = (n: number): string => `(?:${n}[.、]?)?`;
+/** Rows in table order with the pattern that finds each label. Distinctive fragments only: PDF
+ *  text layers drop characters ("2.其他法律行政止公开", hongze-2023). */
+export const T3_ROWS: ReadonlyArray<{ key: RequestRowKey; re: RegExp }> = [
+  { key: "newReceived", re: /本年新收/ },
+  { key: "carriedOver", re: /上年结转/ },
+  { key: "granted", re: /\(一\)予以公开/ },
+  { key: "partial", re: /\(二\)部分公开/ },
+  { key: "denied_stateSecret", re: new RegExp(`${num(1)}(?:属于)?国家秘密`) },
+  { key: "denied_lawForbidden", re: new RegExp(`${num(2)}其他法律`) },
+  { key: "denied_safetyStability", re: new RegExp(`${num(3)}危及`) },
+  { key: "denied_thirdParty", re: new RegExp(`${num(4)}保护第三方`) },
+  { key: "denied_internal", re: new RegExp(`${num(5)}(?:属于)?三类内部`) },
+  { key: "denied_process", re: new RegExp(`${num(6)}(?:属于)?四类过程`) },
+  { key: "denied_enforcement", re: new RegExp(`${num(7)}(?:属于)?行政执法案卷`) },
+  { key: "denied_query", re: new RegExp(`${num(8)}(?:属于)?行政查询`) },
+  { key: "unable_noInfo", re: new RegExp(`${num(1)}本机关不掌握`) },
+  { key: "unable_needCreation", re: new RegExp(`${num(2)}没有现成信息`) },
+  { key: "unable_unclear", re: new RegExp(`${num(3)}补正后申请内容`) },
+  { key: "notProcessed_complaint", re: new RegExp(`${num(1)}信访举报投诉`) },
+  { key: "notProcessed_repeat", re: new RegExp(`${num(2)}重复申请`) },
+  { key: "notProcessed_publication", re: new RegExp(`${num(3)}要求提供公开出版物`) },
+  { key: "notProcessed_massive", re: new RegExp(`${num(4)}无正当理由大量反复`) },
+  { key: "notProcessed_confirm", re: new RegExp(`${num(5)}要求行政机关确认`) },
+];
+const OTHER_GROUP = /\(六\)其他处理/;
+const OTHER_SUB: ReadonlyArray<{ key: RequestRowKey; re: RegExp }> = [
+  { key: "other_overdueCorrection", re: new RegExp(`${num(1)}申请人无正当理由逾期不补正`) },
+  { key: "other_overdueFee", re: new RegExp(`${num(2)}申请人逾期未按收费通知`) },
+  { key: "other_other", re: /3[.、]其他/ },
+];
+const TOTAL = /\(七\)总计/;
+const FORWARD = /结转下年度/;
+
+/** One row as read, for findings about squashed cells. */
+export interface RowRead {
+  key: RequestRowKey;
+  read: ReadCells;
+}
+
+/** Result of reading 表三. */
+export interface Table3 {
+  requests: Requests | null;
+  rows: RowRead[];
+  /** Where the table ends in the compact text (after the last row's values). */
+  end: number;
+  /** Tokens left after the last row (a headerless 表四 may follow). */
+  rest: Token[];
+  /** True when (六) was one row. */
+  collapsedOther: boolean;
+}
+
+/** Where 表三 starts: the first "本年新收" at/after `from`, or -1. */
+export function t3Start(c: string, from: number): number {
+  return find(c, /本年新收/, from)?.start ?? -1;
+}
+
+/** Read 表三 from the compact text c[start, limit). At least two rows, one with a number. */
+export function readTable3(c: string, start: number, limit: number): Table3 | null {
+  type Loc = { key: RequestRowKey; start: number; end: number };
+  const locs: Loc[] = [];
+  let cur = start;
+  const locate = (key: RequestRowKey, re: RegExp, to: number): void => {
+    const h = find(c, re, cur, to);
+    if (h) {
+      locs.push({ key, start: h.start, end: h.end });
+      cur = h.end;
+    }
+  };
+  for (const r of T3_ROWS) locate(r.key, r.re, limit);
+  const group = find(c, OTHER_GROUP, cur, limit);
+  const totalHit = find(c, TOTAL, group?.end ?? cur, limit);
+  let collapsedOther = false;
+  if (group) {
+    const subEnd = totalHit?.start ?? limit;
+    cur = group.end;
+    const before = locs.length;
+    for (const r of OTHER_SUB) locate(r.key, r.re, subEnd);
+    if (locs.length === before) {
+      locs.push({ key: "otherHandling", start: group.start, end: group.end });
+      collapsedOther = true;
+    }
+  }
+  if (totalHit) {
+    locs.push({ key: "total", start: totalHit.start, end: totalHit.end });
+    cur = totalHit.end;
+  }
+  locate("carriedForward", FORWARD, limit);
+  if (locs.length < 2) return null;
+
+  const requests: Requests = {};
+  const rows: RowRead[] = [];
+  let end = start;
+  let rest: Token[] = [];
+  locs.forEach((loc, i) => {
+    const next = locs[i + 1]?.start ?? limit;
+    const run = valueRun(c, loc.end, next);
+    const read = readCells(run, 7, rowSumOk);
+    requests[loc.key] = read.cells;
+    rows.push({ key: loc.key, read });
+    if (i === locs.length - 1) {
+      const at = run ? c.indexOf(run, loc.end) : -1;
+      end = at >= 0 ? at + run.length : loc.end;
+      rest = read.rest;
+    }
+  });
+  // Labels quoted in prose ("本年新收…上年结转…") are not a table: demand at least one number.
+  if (!rows.some((r) => r.read.cells.some((v) => v !== null))) return null;
+  return { requests, rows, end, rest, collapsedOther };
+}

@@ -1,0 +1,185 @@
+/**
+ * Numbers the narrative states, checked against the tables. General patterns: a keyword, a short
+ * gap with no digits or clause breaks, a number, and the unit 件. Table rows never carry 件 after
+ * their numbers, so table text cannot trigger them. Mismatches are warnings that quote the
+ * sentence: scope differences are common (洪泽区 2024: the office's own 17 vs the district's 95).
+ */
+import type { Finding, Report } from "../schema.js";
+import { finding, fmtCell, fmtNumber } from "./finding.js";
+import { compactSentences, quote } from "./text.js";
+
+type Tables = Pick<Report, "activeDisclosure" | "requests" | "reviewLitigation" | "layout">;
+
+/** What a narrative number is about. */
+export type ClaimKey =
+  | "newReceived"
+  | "handled"
+  | "carriedOver"
+  | "carriedForward"
+  | "review"
+  | "litigation"
+  | "normativeValid"
+  | "regulationsValid"
+  | "normativeMade";
+
+/** A number stated by the narrative. */
+export interface Claim {
+  key: ClaimKey;
+  value: number;
+  sentence: string;
+  at: number;
+}
+
+// Gap: no digits, no clause breaks; bounded to keep matching linear on hostile input.
+const G = (n: number): string => `[^\\d。；，,、]{0,${n}}?`;
+
+const PATTERNS: { key: ClaimKey; re: RegExp; bad?: RegExp }[] = [
+  { key: "newReceived", re: new RegExp(`(?:新收|受理|收到|接收|接到)(${G(16)})申请(${G(10)})(\\d+)件`, "g"), bad: /复议|诉讼|投诉|信访|举报|结转/ },
+  { key: "handled", re: new RegExp(`(?:办理|办结|答复)(${G(16)})申请(${G(10)})(\\d+)件`, "g"), bad: /复议|诉讼|投诉|信访|举报|结转/ },
+  { key: "carriedOver", re: new RegExp(`上一?年度?结转(${G(12)})()(\\d+)件`, "g") },
+  { key: "carriedForward", re: new RegExp(`(?<!上一?年度?)结转(?:至|到)?下一?年度?(${G(10)})()(\\d+)件`, "g") },
+  { key: "review", re: new RegExp(`行政复议(${G(6)})()(\\d+)件`, "g"), bad: /诉讼|申请人/ },
+  { key: "litigation", re: new RegExp(`行政诉讼(${G(6)})()(\\d+)件`, "g"), bad: /复议/ },
+  { key: "normativeValid", re: new RegExp(`现行有效的?(?:行政)?规范性文件(${G(4)})()(\\d+)件`, "g") },
+  { key: "normativeValid", re: new RegExp(`规范性文件(${G(6)})现行有效(${G(4)})(\\d+)件`, "g") },
+  { key: "regulationsValid", re: new RegExp(`现行有效的?规章(${G(4)})()(\\d+)件`, "g") },
+  { key: "normativeMade", re: new RegExp(`制发的?(?:行政)?规范性文件(${G(4)})()(\\d+)件`, "g") },
+];
+
+/** Numbers the narrative states, in text order. */
+export function findClaims(text: string): Claim[] {
+  const out: Claim[] = [];
+  for (const s of compactSentences(text)) {
+    for (const p of PATTERNS) {
+      p.re.lastIndex = 0;
+      let m: RegExpExecArray | null;
+      while ((m = p.re.exec(s)) !== null) {
+        const gaps = `${m[1] ?? ""}${m[2] ?? ""}`;
+        if (p.bad && p.bad.test(gaps)) continue;
+        const value = Number(m[3]);
+        // Years ("2022年…") are not counts; 4-digit numbers followed by 件 are, so only skip absurd ones.
+        if (!Number.isSafeInteger(value)) continue;
+        out.push({ key: p.key, value, sentence: s, at: m.index });
+      }
+    }
+  }
+  return out;
+}
+
+interface Target {
+  zh: string;
+  en: string;
+  /** Values the claim may equal; null = blank cell. */
+  values: (number | null)[];
+  cells: string[];
+  /** Name of the table the values come from, for "table missing". */
+  table: "表二" | "表三" | "表四";
+  tableEn: string;
+  missing: boolean;
+  note?: { zh: string; en: string };
+}
+
+function tot(row: readonly (number | null)[] | undefined): number | null {
+  const v = row?.[6];
+  return typeof v === "number" ? v : null;
+}
+function add(a: number | null, b: number | null): number | null {
+  return a === null || b === null ? null : a + b;
+}
+
+function target(key: ClaimKey, t: Tables): Target | null {
+  const req = t.requests;
+  const rl = t.reviewLitigation;
+  const ad = t.activeDisclosure;
+  const ad21 = ad && ad.format !== "2019" ? ad : null;
+  const t3 = { table: "表三" as const, tableEn: "Table 3", missing: !req };
+  const t4 = { table: "表四" as const, tableEn: "Table 4", missing: !rl };
+  const t2 = { table: "表二" as const, tableEn: "Table 2", missing: !ad };
+  const n = req ? tot(req.newReceived) : null;
+  const c = req ? tot(req.carriedOver) : null;
+  switch (key) {
+    case "newReceived":
+      return { ...t3, zh: "一、本年新收（总计）", en: "new requests (total)", values: [n], cells: ["表三.newReceived[6]"], note: n !== null && c ? { zh: `（一+二=${n + c}）`, en: ` (new + carried over = ${n + c})` } : undefined };
+    case "handled":
+      // 办理 is used for 办结 as well as for everything on hand: accept either reading.
+      return { ...t3, zh: "（七）总计 / 一+二", en: "total handled / new + carried over", values: [req ? tot(req.total) : null, add(n, c), n], cells: ["表三.total[6]", "表三.newReceived[6]", "表三.carriedOver[6]"] };
+    case "carriedOver":
+      return { ...t3, zh: "二、上年结转（总计）", en: "carried over (total)", values: [c], cells: ["表三.carriedOver[6]"] };
+    case "carriedForward":
+      return { ...t3, zh: "四、结转下年度（总计）", en: "carried forward (total)", values: [req ? tot(req.carriedForward) : null], cells: ["表三.carriedForward[6]"] };
+    case "review":
+      return { ...t4, zh: "行政复议 总计", en: "administrative reviews, total", values: [rl ? (rl.review[4] ?? null) : null], cells: ["表四.review[4]"] };
+    case "litigation":
+      return {
+        ...t4,
+        zh: "行政诉讼 总计（直接起诉+复议后起诉）",
+        en: "lawsuits, total (direct + after review)",
+        values: [rl ? add(rl.litigationDirect[4] ?? null, rl.litigationAfterReview[4] ?? null) : null],
+        cells: ["表四.litigationDirect[4]", "表四.litigationAfterReview[4]"],
+      };
+    case "normativeValid":
+      if (ad && !ad21) return null; // 2019 layout has no 现行有效 column
+      return { ...t2, zh: "行政规范性文件 现行有效件数", en: "normative documents in force", values: [ad21?.normativeDocuments.valid ?? null], cells: ["表二.normativeDocuments.valid"] };
+    case "regulationsValid":
+      if (ad && !ad21) return null;
+      return { ...t2, zh: "规章 现行有效件数", en: "regulations in force", values: [ad21?.regulations.valid ?? null], cells: ["表二.regulations.valid"] };
+    case "normativeMade":
+      if (ad && !ad21) return null;
+      return { ...t2, zh: "行政规范性文件 本年制发件数", en: "normative documents made this year", values: [ad21?.normativeDocuments.made ?? null], cells: ["表二.normativeDocuments.made"] };
+  }
+}
+
+/**
+ * Whether the claim is about another year: a different "YYYY年" or 上年/去年 earlier in the
+ * sentence ("较2022年的17件…", "去年收到申请17件"). 上年结转 is this year's row 二 and stays.
+ */
+export function aboutOtherYear(cl: Claim, year: number | null): boolean {
+  const before = cl.sentence.slice(0, cl.at);
+  if (cl.key !== "carriedOver" && /(?:上一?年|去年|上年度|同期)(?!结转)/.test(before.slice(-12))) return true;
+  if (year === null) return false;
+  const years = [...before.matchAll(/(\d{4})年/g)].map((m) => Number(m[1]));
+  const last = years[years.length - 1];
+  return last !== undefined && last !== year && last >= 1990 && last <= 2100;
+}
+
+/** narrative.<key> warnings; uncertain comparisons are pushed to `unc`. */
+export function checkNarrative(t: Tables & { year?: number | null }, text: string, unc: { zh: string[]; en: string[] }): Finding[] {
+  const out: Finding[] = [];
+  const seen = new Set<string>();
+  for (const cl of findClaims(text)) {
+    if (aboutOtherYear(cl, t.year ?? null)) continue;
+    const tg = target(cl.key, t);
+    if (!tg) continue;
+    const q = quote(cl.sentence, cl.at);
+    // With the table missing, one warning per figure is enough.
+    const dedupe = tg.missing ? `${cl.key}|${cl.value}` : `${cl.key}|${cl.value}|${q}`;
+    if (seen.has(dedupe)) continue;
+    seen.add(dedupe);
+    const rule = `narrative.${cl.key}`;
+    if (tg.missing) {
+      out.push(
+        finding(rule, "warning", `正文称“${q}”（${cl.value}件），但${tg.table}缺失，无法核对`, `The narrative says "${q}" (${cl.value}), but ${tg.tableEn} is missing`, tg.cells),
+      );
+      continue;
+    }
+    const known = tg.values.filter((v): v is number => v !== null);
+    if (known.length === 0) {
+      unc.zh.push(`正文数字 ${cl.value}件 与${tg.zh}`);
+      unc.en.push(`narrative ${cl.value} vs ${tg.en}`);
+      continue;
+    }
+    if (known.some((v) => Math.abs(v - cl.value) < 1e-9)) continue;
+    const shown = fmtCell(tg.values[0] ?? null);
+    const shownEn = fmtCell(tg.values[0] ?? null, "en");
+    out.push(
+      finding(
+        rule,
+        "warning",
+        `正文称“${q}”（${fmtNumber(cl.value)}件），${tg.table} ${tg.zh}为${shown}${tg.note?.zh ?? ""}`,
+        `The narrative says "${q}" (${fmtNumber(cl.value)}), ${tg.tableEn} ${tg.en} is ${shownEn}${tg.note?.en ?? ""}`,
+        tg.cells,
+      ),
+    );
+  }
+  return out;
+}

@@ -1,0 +1,50 @@
+/**
+ * Does a subscription match a report (pure)? Substring matching on normalised Chinese names —
+ * Simplified, NFKC (full-width → half-width), no whitespace, lower-case Latin — never a regular
+ * expression built from user input.
+ *
+ * What each kind looks at:
+ * - "agency": the report's agency (its title when the agency is unknown);
+ * - "region": the portal's region and name, and the agency (宿迁 matches 宿迁市人民政府);
+ * - "keyword": all of the above plus the title;
+ * - "all": everything.
+ */
+import { Converter } from "opencc-js";
+import type { PortalEntry, StoredReport, Subscription } from "../store/types.js";
+
+let t2s: ((s: string) => string) | null = null;
+
+/** The matching form of a name: NFKC, Traditional → Simplified, no whitespace, lower case. */
+export function normaliseName(s: string | null | undefined): string {
+  if (!s) return "";
+  // Built once, on first use: building costs milliseconds, converting microseconds (PITFALLS).
+  const conv = (t2s ??= Converter({ from: "t", to: "cn" }));
+  return conv(s.normalize("NFKC")).replace(/[\s\u3000\u00a0]+/g, "").toLowerCase();
+}
+
+/** True when the subscription `sub` asks for report `r` (from `portal`, when known). */
+export function matchesSubscription(sub: Subscription, r: StoredReport, portal?: PortalEntry): boolean {
+  if (sub.kind === "all") return true;
+  const needle = normaliseName(sub.value);
+  if (!needle) return false;
+  const agency = normaliseName(r.report.agency ?? r.report.title);
+  switch (sub.kind) {
+    case "agency":
+      return agency.includes(needle);
+    case "region":
+      return [portal?.region, portal?.name].some((x) => normaliseName(x).includes(needle)) || agency.includes(needle);
+    case "keyword":
+      return (
+        agency.includes(needle) ||
+        normaliseName(r.report.title).includes(needle) ||
+        [portal?.region, portal?.name].some((x) => normaliseName(x).includes(needle))
+      );
+    default:
+      return false;
+  }
+}
+
+/** True when any of `subs` matches `r`. */
+export function matchesAny(subs: readonly Subscription[], r: StoredReport, portal?: PortalEntry): boolean {
+  return subs.some((s) => matchesSubscription(s, r, portal));
+}

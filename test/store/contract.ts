@@ -1,0 +1,274 @@
+/**
+ * The shared behavioural suite every Store driver must pass (modelled on unjs/unstorage's driver
+ * tests). Call `storeContract(name, makeStore)` from a driver's test file; `makeStore` returns a
+ * fresh, opened, empty store. When `reopen` is given, durability across close/open is checked too.
+ */
+import { describe, expect, it, afterEach } from "vitest";
+import type { Chat, OutboxItem, PortalState, Store, StoredReport, Subscription, WatchEvent } from "../../src/store/types.js";
+import type { Report } from "../../src/report/schema.js";
+
+/** A minimal valid parsed report. */
+export function sampleReport(over: Partial<Report> = {}): Report {
+  return {
+    source: "http://127.0.0.1/a.html",
+    title: "某县2023年政府信息公开工作年度报告",
+    agency: "某县人民政府",
+    year: 2023,
+    layout: "2021",
+    activeDisclosure: null,
+    requests: { newReceived: [1, 0, 0, 0, 0, 0, 1] },
+    reviewLitigation: null,
+    findings: [],
+    ...over,
+  };
+}
+
+/** A StoredReport with sensible defaults. */
+export function sampleStored(id: string, over: Partial<StoredReport> = {}): StoredReport {
+  return {
+    id,
+    url: `http://127.0.0.1/${id}.html`,
+    portalId: "p1",
+    contentHash: "a".repeat(64),
+    rawType: "html",
+    fetchedAt: "2024-02-01T00:00:00.000Z",
+    publishedAt: "2024-01-20",
+    report: sampleReport(),
+    ...over,
+  };
+}
+
+function portalState(portalId: string, over: Partial<PortalState> = {}): PortalState {
+  return {
+    portalId,
+    nextCheckAt: null,
+    lastCheckAt: null,
+    lastOkAt: null,
+    failures: 0,
+    lastError: null,
+    baselineDone: false,
+    downAlerted: false,
+    http: {},
+    ...over,
+  };
+}
+
+function chat(id: number, over: Partial<Chat> = {}): Chat {
+  return {
+    id,
+    type: "private",
+    active: true,
+    lang: "zh",
+    digest: { mode: "off", time: "08:00" },
+    quiet: null,
+    lastDigestAt: null,
+    createdAt: "2024-01-01T00:00:00.000Z",
+    ...over,
+  };
+}
+
+function outbox(key: string, over: Partial<OutboxItem> = {}): OutboxItem {
+  return {
+    key,
+    chatId: 1,
+    eventId: "new:x",
+    text: "hi",
+    status: "pending",
+    attempts: 0,
+    notBefore: null,
+    createdAt: "2024-01-01T00:00:00.000Z",
+    sentAt: null,
+    messageId: null,
+    lastError: null,
+    ...over,
+  };
+}
+
+function ev(id: string, over: Partial<Omit<WatchEvent, "seq">> = {}): Omit<WatchEvent, "seq"> {
+  return { id, kind: "new", at: "2024-02-01T00:00:00.000Z", portalId: "p1", reportIds: [id], ...over };
+}
+
+/** Runs the contract against one driver. */
+export function storeContract(
+  name: string,
+  makeStore: () => Promise<Store>,
+  opts: { reopen?: (s: Store) => Promise<Store> } = {},
+): void {
+  describe(`Store contract: ${name}`, () => {
+    const open: Store[] = [];
+    const fresh = async () => {
+      const s = await makeStore();
+      open.push(s);
+      return s;
+    };
+    afterEach(async () => {
+      for (const s of open.splice(0)) await s.close();
+    });
+
+    it("keeps portal states by id and returns copies", async () => {
+      const s = await fresh();
+      expect(await s.getPortalState("a")).toBeNull();
+      await s.putPortalState(portalState("a", { failures: 2, http: { "http://x/": { etag: '"1"' } } }));
+      await s.putPortalState(portalState("b"));
+      const a = await s.getPortalState("a");
+      expect(a?.failures).toBe(2);
+      expect(a?.http["http://x/"]?.etag).toBe('"1"');
+      a!.failures = 99;
+      expect((await s.getPortalState("a"))?.failures).toBe(2);
+      await s.putPortalState(portalState("a", { failures: 0 }));
+      const all = await s.listPortalStates();
+      expect(all.map((p) => p.portalId).sort()).toEqual(["a", "b"]);
+      expect(all.find((p) => p.portalId === "a")?.failures).toBe(0);
+    });
+
+    it("inserts, replaces, finds and counts reports", async () => {
+      const s = await fresh();
+      expect(await s.getReport("r1")).toBeNull();
+      await s.putReport(sampleStored("r1"));
+      await s.putReports([
+        sampleStored("r2", { portalId: "p2", report: sampleReport({ year: 2022, agency: "某市发展和改革委员会" }) }),
+        sampleStored("r3", { agencyKey: "k3", report: sampleReport({ year: 2021, title: "乙镇2021年年报", agency: null }) }),
+      ]);
+      expect(await s.countReports()).toBe(3);
+      await s.putReport(sampleStored("r1", { contentHash: "b".repeat(64) }));
+      expect(await s.countReports()).toBe(3);
+      expect((await s.getReport("r1"))?.contentHash).toBe("b".repeat(64));
+      expect((await s.findReports({ year: 2022 })).map((r) => r.id)).toEqual(["r2"]);
+      expect((await s.findReports({ portalId: "p1" })).map((r) => r.id).sort()).toEqual(["r1", "r3"]);
+      expect((await s.findReports({ agency: "发展和改革" })).map((r) => r.id)).toEqual(["r2"]);
+      expect((await s.findReports({ agency: "乙镇" })).map((r) => r.id)).toEqual(["r3"]);
+      expect((await s.findReports({ agencyKey: "k3" })).map((r) => r.id)).toEqual(["r3"]);
+      expect(await s.findReports({ year: 1999 })).toEqual([]);
+      const got = await s.getReport("r2");
+      got!.report.year = 1;
+      expect((await s.getReport("r2"))?.report.year).toBe(2022);
+    });
+
+    it("stores raw bytes by hash, idempotently", async () => {
+      const s = await fresh();
+      const hash = "0123456789abcdef".repeat(4);
+      expect(await s.getRaw(hash)).toBeNull();
+      const bytes = new Uint8Array([0xd5, 0xfe, 0x00, 0xff, 1, 2, 3]);
+      await Promise.all([s.putRaw(hash, bytes), s.putRaw(hash, bytes)]);
+      await s.putRaw(hash, bytes);
+      expect(Array.from((await s.getRaw(hash))!)).toEqual(Array.from(bytes));
+      await expect(s.putRaw("../../etc/passwd", bytes)).rejects.toThrow(/hash/);
+    });
+
+    it("adds events idempotently with increasing seq", async () => {
+      const s = await fresh();
+      const a = await s.addEvents([ev("new:1"), ev("new:2"), ev("new:1")]);
+      expect(a.map((e) => e.id)).toEqual(["new:1", "new:2"]);
+      expect(a[1]!.seq).toBeGreaterThan(a[0]!.seq);
+      const b = await s.addEvents([ev("new:2"), ev("updated:1:h", { kind: "updated", changes: ["新收 1 → 2"] })]);
+      expect(b.map((e) => e.id)).toEqual(["updated:1:h"]);
+      expect(b[0]!.seq).toBeGreaterThan(a[1]!.seq);
+      expect(await s.addEvents([ev("new:1")])).toEqual([]);
+      const all = await s.eventsAfter(0);
+      expect(all.map((e) => e.id)).toEqual(["new:1", "new:2", "updated:1:h"]);
+      expect(all[2]!.changes).toEqual(["新收 1 → 2"]);
+      expect((await s.eventsAfter(a[0]!.seq)).map((e) => e.id)).toEqual(["new:2", "updated:1:h"]);
+      expect((await s.eventsAfter(0, 2)).map((e) => e.id)).toEqual(["new:1", "new:2"]);
+    });
+
+    it("keeps meta values as copies", async () => {
+      const s = await fresh();
+      expect(await s.getMeta("x")).toBeUndefined();
+      const v = { n: 1, list: [1, 2] };
+      await s.setMeta("x", v);
+      v.n = 2;
+      expect(await s.getMeta("x")).toEqual({ n: 1, list: [1, 2] });
+      await s.setMeta("x", "y");
+      expect(await s.getMeta<string>("x")).toBe("y");
+    });
+
+    it("keeps chats and subscriptions, deduplicating by chat/thread/kind/value", async () => {
+      const s = await fresh();
+      await s.putChat(chat(1));
+      await s.putChat(chat(2, { type: "group", title: "群" }));
+      expect((await s.getChat(2))?.title).toBe("群");
+      expect(await s.getChat(3)).toBeNull();
+      expect((await s.listChats()).length).toBe(2);
+      const sub = (over: Partial<Subscription> = {}): Subscription => ({
+        chatId: 1,
+        kind: "agency",
+        value: "平潭",
+        createdAt: "2024-01-01T00:00:00.000Z",
+        ...over,
+      });
+      expect(await s.addSubscription(sub())).toBe(true);
+      expect(await s.addSubscription(sub())).toBe(false);
+      expect(await s.addSubscription(sub({ threadId: 7 }))).toBe(true);
+      expect(await s.addSubscription(sub({ chatId: 2, kind: "all", value: "" }))).toBe(true);
+      expect((await s.listSubscriptions(1)).length).toBe(2);
+      expect((await s.listSubscriptions()).length).toBe(3);
+      expect(await s.removeSubscription(1, "agency", "平潭", 7)).toBe(true);
+      expect(await s.removeSubscription(1, "agency", "平潭", 7)).toBe(false);
+      expect((await s.listSubscriptions(1)).map((x) => x.threadId)).toEqual([undefined]);
+    });
+
+    it("migrates a chat with its subscriptions and unsent outbox", async () => {
+      const s = await fresh();
+      await s.putChat(chat(-5, { type: "group" }));
+      await s.addSubscription({ chatId: -5, kind: "all", value: "", createdAt: "2024-01-01T00:00:00.000Z" });
+      await s.enqueue([
+        outbox("-5:new:a:0", { chatId: -5 }),
+        outbox("-5:new:b:0", { chatId: -5, status: "sent", sentAt: new Date().toISOString() }),
+      ]);
+      await s.migrateChat(-5, -1005);
+      expect(await s.getChat(-5)).toBeNull();
+      expect((await s.getChat(-1005))?.type).toBe("supergroup");
+      expect((await s.listSubscriptions(-1005)).length).toBe(1);
+      expect(await s.listSubscriptions(-5)).toEqual([]);
+      expect((await s.listOutbox({ chatId: -1005 })).map((o) => o.key)).toEqual(["-1005:new:a:0"]);
+      await s.updateOutbox("-1005:new:a:0", { status: "sent" });
+      expect((await s.listOutbox({ status: "sent", chatId: -1005 })).length).toBe(1);
+    });
+
+    it("enqueues by key once and serves due items oldest first", async () => {
+      const s = await fresh();
+      const now = new Date("2024-02-01T00:00:00Z");
+      expect(
+        await s.enqueue([
+          outbox("k1"),
+          outbox("k2", { notBefore: "2024-02-01T00:10:00.000Z" }),
+          outbox("k3", { notBefore: "2024-01-31T00:00:00.000Z" }),
+          outbox("k1"),
+        ]),
+      ).toBe(3);
+      expect(await s.enqueue([outbox("k1"), outbox("k4")])).toBe(1);
+      expect((await s.duePending(now, 10)).map((o) => o.key)).toEqual(["k1", "k3", "k4"]);
+      expect((await s.duePending(now, 2)).map((o) => o.key)).toEqual(["k1", "k3"]);
+      await s.updateOutbox("k1", { status: "sent", sentAt: now.toISOString(), messageId: 5, key: "ignored" });
+      expect((await s.duePending(now, 10)).map((o) => o.key)).toEqual(["k3", "k4"]);
+      expect((await s.listOutbox({ status: "sent" }))[0]?.messageId).toBe(5);
+      expect((await s.duePending(new Date("2024-02-01T00:10:00Z"), 10)).map((o) => o.key)).toContain("k2");
+      await expect(s.updateOutbox("nope", { status: "failed" })).rejects.toThrow(/nope/);
+    });
+
+    if (opts.reopen) {
+      const reopen = opts.reopen;
+      it("keeps everything across close and reopen", async () => {
+        const s = await fresh();
+        await s.putPortalState(portalState("a", { baselineDone: true }));
+        await s.putReport(sampleStored("r1"));
+        await s.putRaw("f".repeat(64), new Uint8Array([1, 2]));
+        await s.addEvents([ev("new:r1")]);
+        await s.setMeta("m", 1);
+        await s.putChat(chat(9));
+        await s.enqueue([outbox("9:e:0", { chatId: 9 })]);
+        const t = await reopen(s);
+        open.push(t);
+        expect((await t.getPortalState("a"))?.baselineDone).toBe(true);
+        expect((await t.getReport("r1"))?.report.year).toBe(2023);
+        expect(await t.getRaw("f".repeat(64))).toEqual(new Uint8Array([1, 2]));
+        expect(await t.addEvents([ev("new:r1")])).toEqual([]);
+        const [next] = await t.addEvents([ev("new:r2")]);
+        expect(next!.seq).toBeGreaterThan((await t.eventsAfter(0))[0]!.seq);
+        expect(await t.getMeta("m")).toBe(1);
+        expect((await t.getChat(9))?.id).toBe(9);
+        expect(await t.enqueue([outbox("9:e:0", { chatId: 9 })])).toBe(0);
+      });
+    }
+  });
+}

@@ -1,0 +1,125 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { LowdbStore } from "../../src/store/lowdb.js";
+import { StoreCorruptError } from "../../src/store/types.js";
+import { storeContract } from "./contract.js";
+
+const dirs: string[] = [];
+async function tempDir(): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), "nianbao-store-"));
+  dirs.push(d);
+  return d;
+}
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+storeContract(
+  "LowdbStore",
+  async () => {
+    const s = new LowdbStore(await tempDir());
+    await s.open();
+    return s;
+  },
+  {
+    reopen: async (s) => {
+      await s.close();
+      const t = new LowdbStore((s as LowdbStore).dir);
+      await t.open();
+      return t;
+    },
+  },
+);
+
+describe("LowdbStore hardening", () => {
+  it.each([
+    ["state.json", '{"version":1,"events":[{"id":'],
+    ["reports.json", "not json at all"],
+    ["state.json", '{"events": 5}'],
+    ["state.json", "[]"],
+  ])("refuses to start on a corrupt %s and keeps a backup (%s)", async (file, content) => {
+    const dir = await tempDir();
+    await writeFile(join(dir, file), content);
+    const s = new LowdbStore(dir);
+    const err = await s.open().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(StoreCorruptError);
+    const e = err as StoreCorruptError;
+    expect(e.message).toContain(join(dir, file));
+    expect(e.message).toContain("已损坏");
+    expect(await readFile(e.backup, "utf8")).toBe(content);
+    // The original stays in place: nothing is silently replaced by an empty store.
+    expect(await readFile(join(dir, file), "utf8")).toBe(content);
+  });
+
+  it("survives SIGKILL in the middle of a stream of writes: files parse and hold a prefix", async () => {
+    const dir = await tempDir();
+    const script = fileURLToPath(new URL("./write-stream.ts", import.meta.url));
+    // node --import tsx keeps it one process, so SIGKILL hits the writer itself.
+    const child = spawn(process.execPath, ["--import", "tsx", script, dir], { stdio: ["ignore", "pipe", "pipe"] });
+    let acked = -1;
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    await new Promise<void>((resolve, reject) => {
+      let buf = "";
+      child.stdout.on("data", (d: Buffer) => {
+        buf += d.toString();
+        const lines = buf.split("\n");
+        buf = lines.pop() ?? "";
+        for (const l of lines) acked = Number(l);
+        if (acked >= 40) {
+          child.kill("SIGKILL");
+          resolve();
+        }
+      });
+      child.on("exit", (code) => (acked < 40 ? reject(new Error(`writer exited early (${code}): ${stderr}`)) : undefined));
+    });
+    await new Promise((r) => child.once("close", r));
+    expect(child.signalCode).toBe("SIGKILL");
+
+    const s = new LowdbStore(dir);
+    await s.open();
+    const events = await s.eventsAfter(0, 1e6);
+    const evNums = events.map((e) => Number(e.id.slice(4)));
+    // A prefix: 0, 2, 4 … with no gap, covering at least every acknowledged write.
+    expect(evNums).toEqual(evNums.map((_, i) => i * 2));
+    const lastAckedEven = acked % 2 === 0 ? acked : acked - 1;
+    expect(evNums.at(-1)!).toBeGreaterThanOrEqual(lastAckedEven);
+    const reports = (await s.findReports({})).map((r) => Number(r.id.slice(1))).sort((a, b) => a - b);
+    expect(reports).toEqual(reports.map((_, i) => i * 2 + 1));
+    const lastAckedOdd = acked % 2 === 1 ? acked : acked - 1;
+    expect(reports.at(-1)!).toBeGreaterThanOrEqual(lastAckedOdd);
+    // Seq numbers stay unique after the crash.
+    const [next] = await s.addEvents([{ id: "after", kind: "new", at: "", portalId: "p", reportIds: [] }]);
+    expect(next!.seq).toBeGreaterThan(events.at(-1)!.seq);
+    await s.close();
+    // Leftover temp files are allowed (the kill can land mid-write) but never the live files.
+    const names = await readdir(dir);
+    expect(names).toContain("state.json");
+  });
+});
+
+describe("LowdbStore beside another process", () => {
+  it("close() does not write back a stale copy (a read-only CLI next to the running bot)", async () => {
+    const dir = await tempDir();
+    const bot = new LowdbStore(dir);
+    await bot.open();
+    await bot.addEvents([{ id: "e1", kind: "new", at: "", portalId: "p", reportIds: [] }]);
+    const cli = new LowdbStore(dir);
+    await cli.open();
+    await cli.findReports({});
+    await bot.addEvents([{ id: "e2", kind: "new", at: "", portalId: "p", reportIds: [] }]);
+    await cli.close();
+    await bot.close();
+    const again = new LowdbStore(dir);
+    await again.open();
+    expect((await again.eventsAfter(0)).map((e) => e.id)).toEqual(["e1", "e2"]);
+    await again.close();
+  });
+});

@@ -1,0 +1,62 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { pino } from "pino";
+import { CURSOR_KEY, enqueueDigests, fanOut, outboxKey, type FanoutDeps } from "../../../src/telegram/outbox.js";
+import { chat, corpusEntries, portal, reportFromEntry, stored, sub, tempStore } from "./fixtures.js";
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+describe("fanOut", () => {
+  it("enqueues one row per (chat, topic, event, part), skips inactive chats, and advances the cursor after enqueueing", async () => {
+    const t = await tempStore();
+    cleanups.push(t.cleanup);
+    const { store } = t;
+    const e = corpusEntries()[0]!;
+    const r = stored(reportFromEntry(e), "sy");
+    await store.putReport(r);
+    await store.putChat(chat(1));
+    await store.putChat(chat(2, { active: false, inactiveReason: "Forbidden: bot was blocked by the user" }));
+    await store.putChat(chat(-3, { lang: "en" }));
+    await store.addSubscription(sub(1, "all", ""));
+    await store.addSubscription(sub(1, "agency", e.agency.slice(0, 3)));
+    await store.addSubscription(sub(2, "all", ""));
+    await store.addSubscription(sub(-3, "all", "", 5));
+    await store.addSubscription(sub(-3, "all", "", 6));
+    await store.addSubscription(sub(77, "all", "")); // subscriptions without a chat row count as an active chat
+    const [ev] = await store.addEvents([
+      { id: "new:x", kind: "new", at: new Date().toISOString(), portalId: "sy", reportIds: [r.id] },
+      { id: "new:missing", kind: "new", at: new Date().toISOString(), portalId: "sy", reportIds: ["nope"] },
+      { id: "noReport:sy", kind: "noReport", at: new Date().toISOString(), portalId: "sy", reportIds: [] },
+    ]);
+    const deps: FanoutDeps = {
+      store,
+      portals: () => [portal("sy", "沭阳县", "江苏 宿迁")],
+      adminChatIds: [],
+      tz: "Asia/Shanghai",
+      now: () => new Date(),
+      log: pino({ level: "silent" }),
+    };
+    expect(await fanOut(deps)).toBe(4);
+    const keys = (await store.listOutbox()).map((o) => o.key).sort();
+    expect(keys).toEqual([outboxKey(-3, 5, ev!.id, 0), outboxKey(-3, 6, ev!.id, 0), outboxKey(1, undefined, ev!.id, 0), outboxKey(77, undefined, ev!.id, 0)].sort());
+    expect((await store.listOutbox({ chatId: -3 }))[0]!.text).toContain("New report");
+    expect(await store.getMeta(CURSOR_KEY)).toBe(3);
+    // Re-running from an older cursor (a crash before the cursor was saved) adds nothing.
+    await store.setMeta(CURSOR_KEY, 0);
+    expect(await fanOut(deps)).toBe(0);
+    expect(await store.listOutbox()).toHaveLength(4);
+  });
+
+  it("digests: nothing new → no message, but the slot is recorded", async () => {
+    const t = await tempStore();
+    cleanups.push(t.cleanup);
+    await t.store.putChat(chat(1, { digest: { mode: "weekly", time: "08:00" } }));
+    await t.store.addSubscription(sub(1, "all", ""));
+    const deps: FanoutDeps = { store: t.store, portals: () => [], adminChatIds: [], tz: "Asia/Shanghai", now: () => new Date(), log: pino({ level: "silent" }) };
+    expect(await enqueueDigests(deps, new Date("2026-03-04T06:00:00Z"))).toBe(0);
+    expect((await t.store.getChat(1))!.lastDigestAt).toBe("2026-03-02T00:00:00.000Z"); // Monday 08:00 Shanghai
+    expect(await t.store.listOutbox()).toEqual([]);
+  });
+});
