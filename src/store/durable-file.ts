@@ -23,11 +23,14 @@ export class DurableJSONFile<T> implements Adapter<T> {
   /**
    * @param validate optional shape check run on read; a string return value is the reason the
    *   file counts as corrupt (valid JSON of the wrong shape must not start an empty store either).
+   * @param serialize optional serialiser (e.g. one that reuses cached JSON of unchanged records:
+   *   re-stringifying a large file on every write is what makes lowdb slow, PITFALLS.md).
    */
   constructor(
     public readonly file: string,
     private readonly pretty = false,
     private readonly validate?: (data: unknown) => string | null,
+    private readonly serialize?: (data: T) => string | Uint8Array,
   ) {}
 
   async read(): Promise<T | null> {
@@ -75,11 +78,11 @@ export class DurableJSONFile<T> implements Adapter<T> {
     const dir = dirname(this.file);
     await mkdir(dir, { recursive: true });
     const tmp = join(dir, `.${basename(this.file)}.${process.pid}.${++tmpCounter}.tmp`);
-    const text = this.pretty ? JSON.stringify(data, null, 2) : JSON.stringify(data);
+    const text = this.serialize ? this.serialize(data) : this.pretty ? JSON.stringify(data, null, 2) : JSON.stringify(data);
     try {
       const fh = await open(tmp, "w");
       try {
-        await fh.writeFile(text, "utf8");
+        await (typeof text === "string" ? fh.writeFile(text, "utf8") : fh.writeFile(text));
         await fh.sync();
       } finally {
         await fh.close();

@@ -84,6 +84,13 @@ export class LowdbStore implements Store {
   private reports!: Low<ReportsData>;
   private outboxIndex = new Map<string, OutboxItem>();
   private eventIds = new Set<string>();
+  /** `"id":{…}` of every report, kept in step with reports.data so a write only joins bytes. */
+  private reportJson = new Map<string, Buffer>();
+  /** Cached JSON of the large, rarely-changing parts of state.json (portal states, events). */
+  private portalJson = new Map<string, Buffer>();
+  private eventJson: Buffer[] = [];
+  /** portalId → report ids (the watcher asks per portal on every check). */
+  private byPortal = new Map<string, Set<string>>();
   private opened = false;
 
   constructor(public readonly dir: string) {}
@@ -91,8 +98,8 @@ export class LowdbStore implements Store {
   async open(): Promise<void> {
     if (this.opened) return;
     await mkdir(this.dir, { recursive: true });
-    this.state = new Low(new DurableJSONFile<StateData>(join(this.dir, "state.json"), false, checkState), emptyState());
-    this.reports = new Low(new DurableJSONFile<ReportsData>(join(this.dir, "reports.json"), false, checkReports), {
+    this.state = new Low(new DurableJSONFile<StateData>(join(this.dir, "state.json"), false, checkState, (d) => this.serializeState(d)), emptyState());
+    this.reports = new Low(new DurableJSONFile<ReportsData>(join(this.dir, "reports.json"), false, checkReports, (d) => this.serializeReports(d)), {
       version: 1,
       reports: {},
     });
@@ -103,6 +110,11 @@ export class LowdbStore implements Store {
     // nextSeq must stay above every stored seq even if the file was edited by hand.
     const maxSeq = this.state.data.events.reduce((m, e) => Math.max(m, e.seq), 0);
     if (this.state.data.nextSeq <= maxSeq) this.state.data.nextSeq = maxSeq + 1;
+    this.portalJson = new Map(Object.values(this.state.data.portals).map((p) => [p.portalId, jsonEntry(p.portalId, p)]));
+    this.eventJson = this.state.data.events.map((e) => Buffer.from(JSON.stringify(e)));
+    this.reportJson = new Map();
+    this.byPortal = new Map();
+    for (const r of Object.values(this.reports.data.reports)) this.indexReport(r);
     this.outboxIndex = new Map(this.state.data.outbox.map((o) => [o.key, o]));
     this.eventIds = new Set(this.state.data.events.map((e) => e.id));
     this.opened = true;
@@ -139,6 +151,7 @@ export class LowdbStore implements Store {
   }
   async putPortalState(state: PortalState): Promise<void> {
     this.s.portals[state.portalId] = clone(state);
+    this.portalJson.set(state.portalId, jsonEntry(state.portalId, state));
     await this.saveState();
   }
   async listPortalStates(): Promise<PortalState[]> {
@@ -155,13 +168,21 @@ export class LowdbStore implements Store {
   }
   async putReports(rs: StoredReport[]): Promise<void> {
     const all = this.r;
-    for (const r of rs) all[r.id] = clone(r);
+    for (const r of rs) {
+      const prev = all[r.id];
+      if (prev && prev.portalId !== r.portalId) this.byPortal.get(prev.portalId)?.delete(r.id);
+      all[r.id] = clone(r);
+      this.indexReport(r);
+    }
     await this.reports.write();
   }
   async findReports(q: ReportQuery): Promise<StoredReport[]> {
     const needle = q.agency?.trim();
     const out: StoredReport[] = [];
-    for (const r of Object.values(this.r)) {
+    const all = this.r;
+    const candidates =
+      q.portalId !== undefined ? [...(this.byPortal.get(q.portalId) ?? [])].map((id) => all[id]!).filter(Boolean) : Object.values(all);
+    for (const r of candidates) {
       if (q.year !== undefined && r.report.year !== q.year) continue;
       if (q.portalId !== undefined && r.portalId !== q.portalId) continue;
       if (q.agencyKey !== undefined && r.agencyKey !== q.agencyKey) continue;
@@ -175,6 +196,56 @@ export class LowdbStore implements Store {
   }
   async countReports(): Promise<number> {
     return Object.keys(this.r).length;
+  }
+
+  private indexReport(r: StoredReport): void {
+    this.reportJson.set(r.id, jsonEntry(r.id, r));
+    let ids = this.byPortal.get(r.portalId);
+    if (!ids) this.byPortal.set(r.portalId, (ids = new Set()));
+    ids.add(r.id);
+  }
+
+  /**
+   * state.json with portal states and events from cache (they dominate the file once there are
+   * many portals) and the small, often-mutated parts stringified; full stringify if out of step.
+   */
+  private serializeState(d: StateData): Uint8Array | string {
+    const portalIds = Object.keys(d.portals);
+    if (portalIds.length !== this.portalJson.size || d.events.length !== this.eventJson.length) return JSON.stringify(d);
+    const comma = Buffer.from(",");
+    const parts: Buffer[] = [Buffer.from(`{"version":${JSON.stringify(d.version)},"portals":{`)];
+    for (let i = 0; i < portalIds.length; i++) {
+      const b = this.portalJson.get(portalIds[i]!);
+      if (!b) return JSON.stringify(d);
+      if (i) parts.push(comma);
+      parts.push(b);
+    }
+    parts.push(Buffer.from(`},"events":[`));
+    for (let i = 0; i < this.eventJson.length; i++) {
+      if (i) parts.push(comma);
+      parts.push(this.eventJson[i]!);
+    }
+    const { version: _v, portals: _p, events: _e, ...rest } = d;
+    // The remaining keys (nextSeq, meta, chats, subscriptions, outbox and any future ones).
+    const tail = JSON.stringify(rest);
+    parts.push(Buffer.from(tail === "{}" ? "]}" : `],${tail.slice(1)}`));
+    return Buffer.concat(parts);
+  }
+
+  /** reports.json from cached per-report JSON; falls back to a full stringify if out of step. */
+  private serializeReports(d: ReportsData): Uint8Array | string {
+    const ids = Object.keys(d.reports);
+    if (ids.length !== this.reportJson.size) return JSON.stringify(d);
+    const parts: Buffer[] = [Buffer.from(`{"version":${JSON.stringify(d.version)},"reports":{`)];
+    const comma = Buffer.from(",");
+    for (let i = 0; i < ids.length; i++) {
+      const b = this.reportJson.get(ids[i]!);
+      if (!b) return JSON.stringify(d);
+      if (i) parts.push(comma);
+      parts.push(b);
+    }
+    parts.push(Buffer.from("}}"));
+    return Buffer.concat(parts);
   }
 
   // ---- raw
@@ -220,6 +291,7 @@ export class LowdbStore implements Store {
       if (this.eventIds.has(e.id)) continue;
       const ev: WatchEvent = { ...clone(e), seq: this.s.nextSeq++ };
       this.s.events.push(ev);
+      this.eventJson.push(Buffer.from(JSON.stringify(ev)));
       this.eventIds.add(ev.id);
       added.push(ev);
     }
@@ -355,6 +427,11 @@ export class LowdbStore implements Store {
       this.outboxIndex = new Map(keep.map((o) => [o.key, o]));
     }
   }
+}
+
+/** `"key":<json>` as bytes. */
+function jsonEntry(key: string, value: unknown): Buffer {
+  return Buffer.from(`${JSON.stringify(key)}:${JSON.stringify(value)}`, "utf8");
 }
 
 function subKey(s: Pick<Subscription, "chatId" | "kind" | "value" | "threadId">): string {

@@ -1,8 +1,8 @@
 /**
  * The Telegram bot: `createBot(deps)` builds a grammY Bot with every command family wired in and
  * NEVER starts it (main.ts or a test calls `bot.start()`), so it can be driven against the Bot API
- * emulator in tests. One Composer per command family (src/telegram/commands/*.ts); the
- * /compare, /trend and /rank commands of the history feature plug in through `extra`.
+ * emulator in tests. One Composer per command family (src/telegram/commands/*.ts), including
+ * /compare, /trend and /rank of the history feature (commands/history.ts).
  */
 import { Bot, Composer } from "grammy";
 import type { Api, BotConfig } from "grammy";
@@ -27,8 +27,8 @@ export interface CreateBotOptions extends BotDeps {
   /** Skip getMe at start (tests pass the emulator's botInfo). */
   botInfo?: UserFromGetMe;
   /**
-   * More command families, mounted after the built-in ones and before the unknown-command
-   * hint — the place for /compare, /trend, /rank (src/history/commands.ts).
+   * More command families, mounted after the built-in ones and before the unknown-command hint
+   * (plug-ins and tests).
    */
   extra?: Composer<BotContext>[];
 }

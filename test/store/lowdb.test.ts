@@ -123,3 +123,51 @@ describe("LowdbStore beside another process", () => {
     await again.close();
   });
 });
+
+describe("LowdbStore reports file", () => {
+  it("writes reports.json from cached per-report JSON that reads back exactly (replacements, portal moves)", async () => {
+    const dir = await tempDir();
+    const s = new LowdbStore(dir);
+    await s.open();
+    const { sampleStored } = await import("./contract.js");
+    await s.putReports([sampleStored("a", { portalId: "p1" }), sampleStored("b", { portalId: "p1" }), sampleStored("c", { portalId: "p2" })]);
+    await s.putReport(sampleStored("b", { portalId: "p2", contentHash: "c".repeat(64), text: "引号\"与\\反斜杠\n" }));
+    expect((await s.findReports({ portalId: "p1" })).map((r) => r.id)).toEqual(["a"]);
+    await s.close();
+    const raw = JSON.parse(await readFile(join(dir, "reports.json"), "utf8")) as { reports: Record<string, { portalId: string; text?: string }> };
+    expect(Object.keys(raw.reports)).toEqual(["a", "b", "c"]);
+    expect(raw.reports.b).toMatchObject({ portalId: "p2", text: "引号\"与\\反斜杠\n" });
+    const t = new LowdbStore(dir);
+    await t.open();
+    expect((await t.findReports({ portalId: "p2" })).map((r) => r.id).sort()).toEqual(["b", "c"]);
+    expect((await t.getReport("b"))?.contentHash).toBe("c".repeat(64));
+    await t.putReport(sampleStored("d", { portalId: "p1" }));
+    expect((await t.findReports({ portalId: "p1" })).map((r) => r.id).sort()).toEqual(["a", "d"]);
+    await t.close();
+  });
+});
+
+describe("LowdbStore state file", () => {
+  it("writes state.json (cached portal states and events + the rest) as plain JSON", async () => {
+    const dir = await tempDir();
+    const s = new LowdbStore(dir);
+    await s.open();
+    const st = { portalId: "p\"1", nextCheckAt: null, lastCheckAt: null, lastOkAt: null, failures: 1, lastError: "HTTP 500：x", baselineDone: true, downAlerted: false, http: {} };
+    await s.putPortalState(st);
+    await s.putPortalState({ ...st, failures: 2 });
+    await s.addEvents([{ id: "e1", kind: "baseline", at: "t", portalId: "p\"1", reportIds: ["a", "b"], detail: { years: [2023] } }]);
+    await s.setMeta("k", { n: 1 });
+    await s.close();
+    const d = JSON.parse(await readFile(join(dir, "state.json"), "utf8")) as Record<string, unknown>;
+    expect(d).toMatchObject({
+      version: 1,
+      portals: { 'p"1': { failures: 2, lastError: "HTTP 500：x" } },
+      events: [{ id: "e1", seq: 1, reportIds: ["a", "b"], detail: { years: [2023] } }],
+      nextSeq: 2,
+      meta: { k: { n: 1 } },
+      chats: {},
+      subscriptions: [],
+      outbox: [],
+    });
+  });
+});

@@ -52,9 +52,9 @@ let h: Harness;
 
 beforeAll(async () => {
   const reports = fixtureReports();
-  // A history-style command family plugged in through `extra` (where /compare, /trend, /rank go).
+  // A command family plugged in through `extra`.
   const extra = new Composer<BotContext>();
-  extra.command("trend", (ctx) => ctx.reply(`trend:${ctx.match}`));
+  extra.command("echoextra", (ctx) => ctx.reply(`echoextra:${ctx.match}`));
   h = await startHarness({
     reports: [...reports, bigReport(reports[0]!), evilReport(reports[0]!)],
     portals: PORTALS,
@@ -431,9 +431,9 @@ describe("admin and setup", () => {
     expect(dup!.plain).toContain("已存在");
   });
 
-  it("extra command families (history) are mounted before the unknown-command hint", async () => {
-    const [r] = await h.say(703, { id: 703 }, "/trend 洪泽区");
-    expect(r!.plain).toBe("trend:洪泽区");
+  it("extra command families are mounted before the unknown-command hint", async () => {
+    const [r] = await h.say(703, { id: 703 }, "/echoextra 洪泽区");
+    expect(r!.plain).toBe("echoextra:洪泽区");
   });
 
   it("registerCommands sets the menu in Chinese (default) and English", async () => {
