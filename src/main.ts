@@ -18,12 +18,12 @@ import type { Logger } from "pino";
 import { EXIT } from "./cli-types.js";
 import { ConfigError, loadConfig } from "./config.js";
 import type { Config } from "./config.js";
-import { annotateWithHistory } from "./history/analyze.js";
+import { historyEnricher } from "./history/analyze.js";
 import { createIdentity, loadOverrides } from "./history/identity.js";
 import type { AgencyOverride, Identity } from "./history/identity.js";
 import { LowdbStore } from "./store/lowdb.js";
 import { StoreCorruptError } from "./store/types.js";
-import type { PortalEntry, StoredReport } from "./store/types.js";
+import type { PortalEntry } from "./store/types.js";
 import { createBot, registerCommands, telegramClientOptions } from "./telegram/bot.js";
 import { createNotifier } from "./telegram/notifier.js";
 import { portalsFilePath } from "./watch/cli.js";
@@ -81,7 +81,7 @@ export async function start(env: Record<string, string | undefined>, cwd: string
   }
   const log = logger ?? createLogger(config);
 
-  const store = new LowdbStore(resolve(cwd, config.DATA_DIR));
+  const store = new LowdbStore(resolve(cwd, config.DATA_DIR), { lock: true });
   try {
     await store.open();
   } catch (e) {
@@ -129,14 +129,7 @@ export async function start(env: Record<string, string | undefined>, cwd: string
     tz: config.TZ,
   });
 
-  const enrich = async (r: StoredReport): Promise<StoredReport> => {
-    try {
-      return await annotateWithHistory(store, r, { identity });
-    } catch (e) {
-      log.warn({ reportId: r.id, err: (e as Error).message }, "history annotation failed; storing the report without it");
-      return r;
-    }
-  };
+  const enrich = historyEnricher(store, () => identity, log);
 
   const watcher = createWatcher({
     store,

@@ -50,6 +50,25 @@ export async function annotateWithHistory(store: Store, r: StoredReport, opts: A
   return out;
 }
 
+/**
+ * The watcher's `enrich` hook: annotateWithHistory with the current identity. A failure is
+ * logged and the report is stored without the cross-year findings rather than lost.
+ */
+export function historyEnricher(
+  store: Store,
+  identity: () => Identity,
+  log: { warn: (obj: object, msg: string) => void },
+): (r: StoredReport) => Promise<StoredReport> {
+  return async (r) => {
+    try {
+      return await annotateWithHistory(store, r, { identity: identity() });
+    } catch (e) {
+      log.warn({ reportId: r.id, err: (e as Error).message }, "history annotation failed; storing the report without it");
+      return r;
+    }
+  };
+}
+
 /** The newest stored report of the same agency for the year before `r`'s; null if none. */
 export async function previousYear(store: Store, r: StoredReport, identity: Identity): Promise<StoredReport | null> {
   const year = r.report.year;

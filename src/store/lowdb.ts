@@ -14,6 +14,7 @@ import { mkdir, readFile, open, rename, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { Low } from "lowdb";
 import { DurableJSONFile } from "./durable-file.js";
+import { lockDir } from "./lock.js";
 import type {
   Chat,
   OutboxItem,
@@ -93,11 +94,31 @@ export class LowdbStore implements Store {
   private byPortal = new Map<string, Set<string>>();
   private opened = false;
 
-  constructor(public readonly dir: string) {}
+  private release: (() => Promise<void>) | null = null;
+
+  /**
+   * `lock: true` for writers: takes DATA_DIR/.lock so a second writing process fails with a clear
+   * StoreLockedError instead of silently losing updates (see lock.ts).
+   */
+  constructor(
+    public readonly dir: string,
+    private readonly opts: { lock?: boolean } = {},
+  ) {}
 
   async open(): Promise<void> {
     if (this.opened) return;
     await mkdir(this.dir, { recursive: true });
+    if (this.opts.lock && !this.release) this.release = await lockDir(this.dir);
+    try {
+      await this.load();
+    } catch (e) {
+      await this.release?.();
+      this.release = null;
+      throw e;
+    }
+  }
+
+  private async load(): Promise<void> {
     this.state = new Low(new DurableJSONFile<StateData>(join(this.dir, "state.json"), false, checkState, (d) => this.serializeState(d)), emptyState());
     this.reports = new Low(new DurableJSONFile<ReportsData>(join(this.dir, "reports.json"), false, checkReports, (d) => this.serializeReports(d)), {
       version: 1,
@@ -128,6 +149,8 @@ export class LowdbStore implements Store {
   async close(): Promise<void> {
     if (!this.opened) return;
     this.opened = false;
+    await this.release?.();
+    this.release = null;
   }
 
   private get s(): StateData {

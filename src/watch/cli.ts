@@ -9,12 +9,18 @@ import type { CliCommand, CliContext } from "../cli-types.js";
 import { EXIT } from "../cli-types.js";
 import { ConfigError, loadConfig, type Config } from "../config.js";
 import { LowdbStore } from "../store/lowdb.js";
+import { StoreLockedError } from "../store/lock.js";
 import { StoreCorruptError, type PortalEntry } from "../store/types.js";
 import { parseDocument } from "../report/parse.js";
 import { HttpFetcher } from "./fetcher.js";
 import { PortalsFileError, addPortal, loadPortals, resolveColumn } from "./portals.js";
 import { createWatcher } from "./scheduler.js";
 import type { CycleSummary } from "./cycle.js";
+import { Api } from "grammy";
+import { historyEnricher } from "../history/analyze.js";
+import { createIdentity, loadOverrides } from "../history/identity.js";
+import { telegramClientOptions } from "../telegram/bot.js";
+import { createNotifier } from "../telegram/notifier.js";
 
 /** Real adapters built from the environment. */
 interface Env {
@@ -41,7 +47,12 @@ function fetcherFor(config: Config): HttpFetcher {
   });
 }
 
-async function withEnv(ctx: CliContext, fn: (env: Env) => Promise<number>, openStore = true): Promise<number> {
+/**
+ * Builds the adapters and runs `fn`. `mode`: "write" takes the DATA_DIR lock (one writing process
+ * at a time), "read" opens the store without it, "none" does not open it.
+ */
+async function withEnv(ctx: CliContext, fn: (env: Env) => Promise<number>, mode: "read" | "write" | "none" = "read"): Promise<number> {
+  const openStore = mode !== "none";
   let config: Config;
   try {
     config = loadConfig(ctx.env);
@@ -53,14 +64,14 @@ async function withEnv(ctx: CliContext, fn: (env: Env) => Promise<number>, openS
     throw e;
   }
   const dataDir = resolve(ctx.cwd, config.DATA_DIR);
-  const store = new LowdbStore(dataDir);
+  const store = new LowdbStore(dataDir, { lock: mode === "write" });
   const fetcher = fetcherFor(config);
   const log = pino({ level: config.LOG_LEVEL, base: undefined }, pino.destination(2));
   try {
     if (openStore) await store.open();
     return await fn({ config, dataDir, portalsFile: portalsFilePath(config, ctx.cwd), store, fetcher, log });
   } catch (e) {
-    if (e instanceof StoreCorruptError || e instanceof PortalsFileError) {
+    if (e instanceof StoreCorruptError || e instanceof PortalsFileError || e instanceof StoreLockedError) {
       ctx.err(e.message);
       return EXIT.config;
     }
@@ -89,14 +100,45 @@ export function formatSummary(s: CycleSummary): string {
   );
 }
 
-function watcherFor(env: Env) {
+/** The watcher with the history enrich hook (cross-year findings), as main.ts builds it. */
+async function watcherFor(env: Env) {
+  const ov = await loadOverrides(join(env.dataDir, "agency-overrides.json"));
+  if (!ov.ok) env.log.error({ err: ov.error }, "agency overrides unreadable; using none");
+  const overrides = ov.ok ? ov.overrides : [];
+  let portals: PortalEntry[] = [];
   return createWatcher({
     store: env.store,
     fetcher: env.fetcher,
-    portals: () => loadPortals(env.portalsFile),
+    portals: async () => (portals = await loadPortals(env.portalsFile)),
     config: env.config,
     log: env.log,
+    enrich: historyEnricher(env.store, () => createIdentity({ portals, overrides }), env.log),
   });
+}
+
+/**
+ * With a token, delivers what the cycle produced (fan-out + paced sends) before exiting; rows
+ * held by quiet hours or a long 429 stay queued for the running bot. Returns a summary line.
+ */
+async function deliver(env: Env): Promise<string | null> {
+  const token = env.config.TELEGRAM_BOT_TOKEN;
+  if (!token) return null;
+  const notifier = createNotifier({
+    store: env.store,
+    portals: () => portalsCache,
+    api: new Api(token, telegramClientOptions(env.config)),
+    adminChatIds: env.config.ADMIN_CHAT_IDS,
+    log: env.log,
+    tz: env.config.TZ,
+  });
+  const portalsCache = await loadPortals(env.portalsFile);
+  try {
+    const r = await notifier.pump();
+    const pending = (await env.store.listOutbox({ status: "pending" })).length;
+    return `Telegram：入队 ${r.enqueued}，已发送 ${r.sent}，失败 ${r.failed}，待发送 ${pending}\n`;
+  } finally {
+    await notifier.stop();
+  }
 }
 
 const poll: CliCommand = {
@@ -112,10 +154,12 @@ const poll: CliCommand = {
         return EXIT.config;
       }
       const only = a.values.portal as string[] | undefined;
-      const w = watcherFor(env);
+      const w = await watcherFor(env);
       if (a.values.once) {
         const s = await w.runOnce({ onlyPortals: only }).finally(() => w.stop());
         ctx.out(formatSummary(s));
+        const delivered = await deliver(env);
+        if (delivered) ctx.out(delivered);
         return s.portalsChecked > 0 && s.failed === s.portalsChecked ? EXIT.network : EXIT.ok;
       }
       w.start();
@@ -126,7 +170,7 @@ const poll: CliCommand = {
       });
       await w.stop();
       return EXIT.ok;
-    });
+    }, "write");
   },
 };
 
@@ -192,11 +236,11 @@ const backfill: CliCommand = {
         ctx.err(`未知门户：${id}（nianbao portals list 查看）`);
         return EXIT.notFound;
       }
-      const w = watcherFor(env);
+      const w = await watcherFor(env);
       const s = await w.runOnce({ onlyPortals: [id], mode: "backfill" }).finally(() => w.stop());
       ctx.out(formatSummary(s));
       return s.failed ? EXIT.network : EXIT.ok;
-    });
+    }, "write");
   },
 };
 
@@ -233,7 +277,7 @@ const reparse: CliCommand = {
       if (updates.length) await env.store.putReports(updates);
       ctx.out(`重新解析 ${all.length} 份：变化 ${changed}，失败 ${failed}\n`);
       return failed ? EXIT.partial : EXIT.ok;
-    });
+    }, "write");
   },
 };
 
@@ -309,7 +353,7 @@ const portals: CliCommand = {
           ctx.out(`已添加门户 ${r.portal.id}：${r.portal.name} ${r.portal.url}\n`);
           return EXIT.ok;
         },
-        false,
+        "none",
       );
     }
     ctx.err(this.usage);
