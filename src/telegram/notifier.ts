@@ -109,7 +109,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       if (timer || running) return;
       stopped = false;
       sender.resume();
-      if (!deps.api) deps.log.info("Telegram 未启用：提醒将写入日志。设置 TELEGRAM_BOT_TOKEN（见 .env.example）即可发送到 Telegram。");
+      // Without an api, alerts go to the log; main.ts prints the one "how to enable Telegram" line.
       tick();
     },
     async stop() {

@@ -4,6 +4,7 @@
  * LowdbStore and small builders for chats and subscriptions.
  */
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,7 +23,8 @@ interface ExpectedEntry {
   table4: (number | null)[] | null;
 }
 
-const CORPUS = "/work/shared/corpus/expected.json";
+// A copy of ../shared/corpus/expected.json (tests never read ../shared at run time).
+const CORPUS = fileURLToPath(new URL("../../fixtures/corpus-expected.json", import.meta.url));
 
 /** The corpus entries of the 2021 layout with tables 三 and 四. */
 export function corpusEntries(): ExpectedEntry[] {
