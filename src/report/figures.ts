@@ -5,7 +5,7 @@
  * Every 表三 figure comes from the 总计 column alone; the applicant columns are never added to it
  * (a known bug elsewhere doubles the count that way).
  */
-import { TOTAL_COLUMN } from "./schema.js";
+import { REQUEST_ROW_GROUPS, TOTAL_COLUMN } from "./schema.js";
 import type { Report, RequestRowKey } from "./schema.js";
 
 /** The key figures of one report; null when blank, absent or not defined (e.g. a rate over 0). */
@@ -56,17 +56,8 @@ export interface KeyFigures {
   fees: number | null;
 }
 
-const DENIED: RequestRowKey[] = [
-  "denied_stateSecret",
-  "denied_lawForbidden",
-  "denied_safetyStability",
-  "denied_thirdParty",
-  "denied_internal",
-  "denied_process",
-  "denied_enforcement",
-  "denied_query",
-];
-const UNABLE: RequestRowKey[] = ["unable_noInfo", "unable_needCreation", "unable_unclear"];
+const DENIED: readonly RequestRowKey[] = REQUEST_ROW_GROUPS.denied;
+const UNABLE: readonly RequestRowKey[] = REQUEST_ROW_GROUPS.unable;
 
 function n(v: unknown): number | null {
   return typeof v === "number" && Number.isFinite(v) ? v : null;

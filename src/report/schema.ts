@@ -130,6 +130,23 @@ export const REQUEST_ROWS = {
 export type RequestRowKey = keyof typeof REQUEST_ROWS;
 export const REQUEST_ROW_KEYS = Object.keys(REQUEST_ROWS) as RequestRowKey[];
 
+/** 表三 result sub-rows by heading: (三)不予公开, (四)无法提供, (五)不予处理, (六)其他处理 (2021 layout). */
+export const REQUEST_ROW_GROUPS = {
+  denied: [
+    "denied_stateSecret",
+    "denied_lawForbidden",
+    "denied_safetyStability",
+    "denied_thirdParty",
+    "denied_internal",
+    "denied_process",
+    "denied_enforcement",
+    "denied_query",
+  ],
+  unable: ["unable_noInfo", "unable_needCreation", "unable_unclear"],
+  notProcessed: ["notProcessed_complaint", "notProcessed_repeat", "notProcessed_publication", "notProcessed_massive", "notProcessed_confirm"],
+  other: ["other_overdueCorrection", "other_overdueFee", "other_other"],
+} as const satisfies Record<string, readonly RequestRowKey[]>;
+
 /** One 表三 row: 7 cells in APPLICANT_COLUMNS order. */
 export const RequestRow = z.array(Cell).length(7);
 export type RequestRow = z.infer<typeof RequestRow>;

@@ -36,11 +36,24 @@ export interface PageOptions {
   status?: number;
 }
 
-const FIXTURES = fileURLToPath(new URL("../fixtures/watch/", import.meta.url));
+/**
+ * The corpus files the portal server serves, by their corpus name. They are the golden cases'
+ * sources (one copy of each corpus file in the repo; tests never read ../shared at run time).
+ */
+const CORPUS_COPIES: Record<string, string> = {
+  "001.html": "shuyang-fgj-2023-html/source.html",
+  "002.txt": "pingtan-2019-squashed/source.txt",
+  "003.txt": "pingtan-2022-squashed/source.txt",
+  "004.txt": "pingtan-2024-squashed/source.txt",
+  "hongze-2023.pdf": "hongze-2023-pdf/source.pdf",
+  "hongze-2024.pdf": "hongze-2024-pdf/source.pdf",
+};
 
-/** Reads a fixture copied from the corpus (tests never read ../shared at run time). */
+/** Reads a corpus file (see CORPUS_COPIES). */
 export function fixture(name: string): Buffer {
-  return readFileSync(FIXTURES + name);
+  const rel = CORPUS_COPIES[name];
+  if (!rel) throw new Error(`no corpus copy named ${name}`);
+  return readFileSync(fileURLToPath(new URL(`../golden/${rel}`, import.meta.url)));
 }
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");

@@ -250,16 +250,20 @@ describe("runCycle", () => {
 
   it("keeps per-host politeness across a whole cycle: requests to the host never overlap and keep the gap", async () => {
     const { srv: s, deps } = await setup();
-    const gap = 80;
+    const gap = 200;
     const r = await runCycle(deps({ fetcher: res.fetcher({ hostGapMs: gap }) }));
     expect(r.baseline).toBe(4);
     const seen = [...s.requests].sort((a, b) => a.start - b.start);
     expect(seen.length).toBeGreaterThanOrEqual(10);
+    // Arrival times seen by the server carry the loopback's scheduling jitter (large on a loaded
+    // CI machine), so each gap gets a wide margin and the average a narrow one; a politeness bug
+    // (no gap, or concurrent requests) would be off by a whole gap.
     for (let i = 1; i < seen.length; i++) {
-      // Margins for timer jitter; a violation would be a whole gap (or an overlap) off.
-      expect(seen[i]!.start - seen[i - 1]!.start).toBeGreaterThanOrEqual(gap - 15);
+      expect(seen[i]!.start - seen[i - 1]!.start).toBeGreaterThanOrEqual(gap / 2);
       expect(seen[i]!.start).toBeGreaterThanOrEqual(seen[i - 1]!.end - 5);
     }
+    const span = seen.at(-1)!.start - seen[0]!.start;
+    expect(span / (seen.length - 1)).toBeGreaterThanOrEqual(gap - 10);
   });
 
   it("does not re-download an unchanged PDF when only its article page changed", async () => {

@@ -145,11 +145,13 @@ describe("HttpFetcher", () => {
     const rs = await Promise.all(paths.map((p) => f.fetch({ url: srv.url(p) })));
     expect(rs.every((r) => r.ok)).toBe(true);
     const seen = paths.map((p) => srv.requestsTo(p)[0]!).sort((a, b) => a.start - b.start);
+    // Server-side arrival times carry loopback scheduling jitter (large on a loaded machine): a
+    // wide margin per gap, a narrow one on the average; a politeness bug is off by a whole gap.
     for (let i = 1; i < seen.length; i++) {
-      // Generous margins: timers may fire a little early or late, never by half the gap.
-      expect(seen[i]!.start - seen[i - 1]!.start).toBeGreaterThanOrEqual(gap - 15);
+      expect(seen[i]!.start - seen[i - 1]!.start).toBeGreaterThanOrEqual(gap / 2);
       expect(seen[i]!.start).toBeGreaterThanOrEqual(seen[i - 1]!.end - 5);
     }
+    expect((seen.at(-1)!.start - seen[0]!.start) / (seen.length - 1)).toBeGreaterThanOrEqual(gap - 10);
   });
 
   it("goes through PORTAL_PROXY when configured (CONNECT or absolute-URI proxying)", async () => {

@@ -2,7 +2,7 @@
  * Table arithmetic (表三 勾稽关系, results sum, applicant sum; 表四 block sums) and table
  * completeness (tables, rows, blank cells). See DOMAIN.md "Checks a report must pass".
  */
-import { APPLICANT_COLUMNS, REQUEST_ROWS, REVIEW_COLUMNS, TOTAL_COLUMN } from "../schema.js";
+import { APPLICANT_COLUMNS, REQUEST_ROW_GROUPS, REQUEST_ROWS, REVIEW_COLUMNS, TOTAL_COLUMN } from "../schema.js";
 import type { Finding, Report, RequestRowKey, Requests } from "../schema.js";
 import { checkEquation, finding, fmtCell, partialSum } from "./finding.js";
 
@@ -63,25 +63,10 @@ export function rowEn(key: RequestRowKey): string {
   return ROW_EN[key];
 }
 
-const DENIED: RequestRowKey[] = [
-  "denied_stateSecret",
-  "denied_lawForbidden",
-  "denied_safetyStability",
-  "denied_thirdParty",
-  "denied_internal",
-  "denied_process",
-  "denied_enforcement",
-  "denied_query",
-];
-const UNABLE: RequestRowKey[] = ["unable_noInfo", "unable_needCreation", "unable_unclear"];
-const NOT_PROCESSED: RequestRowKey[] = [
-  "notProcessed_complaint",
-  "notProcessed_repeat",
-  "notProcessed_publication",
-  "notProcessed_massive",
-  "notProcessed_confirm",
-];
-const OTHER3: RequestRowKey[] = ["other_overdueCorrection", "other_overdueFee", "other_other"];
+const DENIED: readonly RequestRowKey[] = REQUEST_ROW_GROUPS.denied;
+const UNABLE: readonly RequestRowKey[] = REQUEST_ROW_GROUPS.unable;
+const NOT_PROCESSED: readonly RequestRowKey[] = REQUEST_ROW_GROUPS.notProcessed;
+const OTHER3: readonly RequestRowKey[] = REQUEST_ROW_GROUPS.other;
 
 /** Result rows (一)…(六) that add up to (七)总计, choosing how (六) was published. */
 export function resultRows(req: Requests): RequestRowKey[] {
@@ -97,7 +82,7 @@ export function otherRows(req: Requests): RequestRowKey[] {
   const single = req.otherHandling;
   const threeHaveData = OTHER3.some((k) => (req[k] ?? []).some((c) => c !== null && c !== undefined));
   if (single && !threeHaveData) return ["otherHandling"];
-  return OTHER3;
+  return [...OTHER3];
 }
 
 function cell(req: Requests, key: RequestRowKey, col: number): number | null {
@@ -265,7 +250,7 @@ export function checkTablesPresent(t: Tables): Finding[] {
 /** 表三 rows expected for the layout (the (六) rows in either form). */
 export function expectedRequestRows(req: Requests, layout: Report["layout"]): RequestRowKey[] {
   const base: RequestRowKey[] = ["newReceived", "carriedOver", "granted", "partial", ...DENIED, ...UNABLE, ...NOT_PROCESSED];
-  const other: RequestRowKey[] = layout === "2019" || (req.otherHandling && !OTHER3.some((k) => req[k])) ? ["otherHandling"] : OTHER3;
+  const other: RequestRowKey[] = layout === "2019" || (req.otherHandling && !OTHER3.some((k) => req[k])) ? ["otherHandling"] : [...OTHER3];
   return [...base, ...other, "total", "carriedForward"];
 }
 

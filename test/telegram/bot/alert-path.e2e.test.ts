@@ -17,7 +17,7 @@ import { HttpFetcher } from "../../../src/watch/fetcher.js";
 import { createWatcher } from "../../../src/watch/scheduler.js";
 import { startHarness, type Harness } from "./harness.js";
 
-const REPORT_HTML = readFileSync(fileURLToPath(new URL("./fixtures/001.html", import.meta.url)));
+const REPORT_HTML = readFileSync(fileURLToPath(new URL("../../golden/shuyang-fgj-2023-html/source.html", import.meta.url)));
 const ADMIN = { id: 100, first_name: "群管理员" };
 const OPS = { id: 900, first_name: "运维" };
 const G = -100777;
