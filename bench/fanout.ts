@@ -120,6 +120,7 @@ export async function main(argv: string[] = []): Promise<void> {
     const res = await notifier.pump();
     const t1 = performance.now();
     const stateBytes = (await stat(join(dir, "state.json"))).size;
+    const outboxBytes = (await stat(join(dir, "outbox.jsonl")).catch(() => ({ size: 0 }))).size;
 
     const delivered = ids.filter((id) => emu.messages(id).length === 1).length;
     const duplicates = ids.filter((id) => emu.messages(id).length > 1).length;
@@ -136,7 +137,7 @@ export async function main(argv: string[] = []): Promise<void> {
     console.log(`pump wall time: ${seconds.toFixed(1)} s (${perMessage} ms/message)`);
     console.log(`achieved: ${(res.sent / seconds).toFixed(2)} messages/s overall, ${((sends.length - 1) / sendSeconds).toFixed(2)} messages/s between first and last send — budget 25/s (${((res.sent / seconds / 25) * 100).toFixed(0)} %)`);
     console.log(`429s seen: ${emu.rateLimited} from the emulator's limiter (${res.drain.rateLimited} handled by the sender)`);
-    console.log(`state.json after the run: ${(stateBytes / 1e6).toFixed(1)} MB`);
+    console.log(`after the run: state.json ${(stateBytes / 1e6).toFixed(1)} MB, outbox.jsonl ${(outboxBytes / 1e6).toFixed(1)} MB (status changes are appended lines, not state.json rewrites)`);
     if (delivered !== chats || duplicates) {
       throw new Error(`fan-out incomplete: delivered ${delivered}/${chats}, duplicates ${duplicates}`);
     }

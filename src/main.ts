@@ -18,7 +18,7 @@ import type { Logger } from "pino";
 import { EXIT } from "./cli-types.js";
 import { ConfigError, loadConfig } from "./config.js";
 import type { Config } from "./config.js";
-import { historyEnricher } from "./history/analyze.js";
+import { historyEnricher, missingReports } from "./history/analyze.js";
 import { createIdentity, loadOverrides } from "./history/identity.js";
 import type { AgencyOverride, Identity } from "./history/identity.js";
 import { LowdbStore } from "./store/lowdb.js";
@@ -127,6 +127,8 @@ export async function start(env: Record<string, string | undefined>, cwd: string
     adminChatIds: config.ADMIN_CHAT_IDS,
     log,
     tz: config.TZ,
+    // Digests also list agencies whose report for last year is overdue.
+    overdue: (now) => missingReports(store, portals, now, { identity }),
   });
 
   const enrich = historyEnricher(store, () => identity, log);

@@ -71,13 +71,15 @@ const T = {
 } as const;
 
 /**
- * Reports of some portals (optionally one year). A few portals are queried one by one; many are
- * read with one query and filtered, since each store query is a full pass over the reports.
+ * Reports of some portals (optionally one year). A few portals are queried one by one; for many,
+ * the matching heads are filtered by portal and only those reports are read in full (reading the
+ * whole year and filtering copied every report of that year).
  */
 export async function findInPortals(store: Store, portals: readonly PortalEntry[], scope: { year?: number } = {}): Promise<StoredReport[]> {
   if (portals.length <= 2) return (await Promise.all(portals.map((p) => store.findReports({ ...scope, portalId: p.id })))).flat();
   const ids = new Set(portals.map((p) => p.id));
-  return (await store.findReports(scope)).filter((r) => ids.has(r.portalId));
+  const heads = (await store.findReportHeads(scope)).filter((h) => ids.has(h.portalId));
+  return store.getReports(heads.map((h) => h.id));
 }
 
 /** Display width in a monospace font (CJK and full-width count 2). */
@@ -227,8 +229,8 @@ export async function rankReply(
   if (!k) return [escapeHtml(t.unknownFigure(figure))];
   const inRegion = portalsInRegion(portals, region);
   if (inRegion.length === 0 || !region.trim()) return [escapeHtml(t.noRegion(region))];
-  // Only the ranked year and the one before (whose agencies make the "no data" list) are read:
-  // the store copies every report it returns.
+  // Only the ranked year and the one before (whose agencies make the "no data" list) are read in
+  // full: the store copies every report it returns.
   const ofYear = (y: number): Promise<StoredReport[]> => findInPortals(store, inRegion, { year: y });
   let year = opts.year;
   let reports: StoredReport[] = [];

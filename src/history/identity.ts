@@ -226,7 +226,7 @@ export interface Identity {
   /** `resolve(...)?.key ?? null`. */
   key(portalId: string, name: string | null | undefined): string | null;
   /** Identity of a stored report (its portal + agency, else title). */
-  ofReport(r: Pick<StoredReport, "portalId" | "report">): AgencyIdentity | null;
+  ofReport(r: Pick<StoredReport, "portalId"> & { report: Pick<Report, "agency" | "title"> }): AgencyIdentity | null;
   /** The portal entry, when known. */
   portal(portalId: string): PortalEntry | undefined;
 }

@@ -2,7 +2,8 @@
  * An agency's reports across years: resolving what a user typed to one agency, and one report
  * per year (the newest copy when a report was re-published or mirrored).
  */
-import type { ReportQuery, Store, StoredReport } from "../store/types.js";
+import type { Report } from "../report/schema.js";
+import type { ReportHead, ReportQuery, Store, StoredReport } from "../store/types.js";
 import { cleanName, normalizeAgencyName, portalPlaceStems, searchVariants, type Identity } from "./identity.js";
 
 const zh = new Intl.Collator("zh");
@@ -11,13 +12,22 @@ export function compareZh(a: string, b: string): number {
   return zh.compare(a, b);
 }
 
+/**
+ * What agency resolution reads of a report: a full StoredReport or the store's ReportHead (the
+ * lookup runs on heads and reads only the chosen agency's reports in full).
+ */
+export type ReportLike = Pick<StoredReport, "id" | "portalId" | "fetchedAt" | "publishedAt"> & {
+  agencyKey?: string | null;
+  report: Pick<Report, "agency" | "title" | "year">;
+};
+
 /** Publication (else fetch) time, for choosing the newest copy. */
-function stamp(r: StoredReport): string {
+function stamp(r: ReportLike): string {
   return `${r.publishedAt ?? ""}\u0000${r.fetchedAt}`;
 }
 
 /** The newer of two copies of one agency-year (published later, else fetched later, else id). */
-export function newer(a: StoredReport, b: StoredReport): StoredReport {
+export function newer<T extends ReportLike>(a: T, b: T): T {
   const sa = stamp(a);
   const sb = stamp(b);
   if (sa !== sb) return sa > sb ? a : b;
@@ -25,8 +35,8 @@ export function newer(a: StoredReport, b: StoredReport): StoredReport {
 }
 
 /** One report per year (newest copy), ascending by year; reports without a year are left out. */
-export function onePerYear(reports: readonly StoredReport[]): StoredReport[] {
-  const by = new Map<number, StoredReport>();
+export function onePerYear<T extends ReportLike>(reports: readonly T[]): T[] {
+  const by = new Map<number, T>();
   for (const r of reports) {
     const y = r.report.year;
     if (y === null) continue;
@@ -37,13 +47,13 @@ export function onePerYear(reports: readonly StoredReport[]): StoredReport[] {
 }
 
 /** The agency key of a stored report: the stored one, else computed. */
-export function keyOf(r: StoredReport, identity: Identity): string | null {
+export function keyOf(r: ReportLike, identity: Identity): string | null {
   return r.agencyKey ?? identity.ofReport(r)?.key ?? null;
 }
 
 /** Groups reports by agency key (reports with no resolvable agency are dropped). */
-export function groupByAgency(reports: readonly StoredReport[], identity: Identity): Map<string, StoredReport[]> {
-  const out = new Map<string, StoredReport[]>();
+export function groupByAgency<T extends ReportLike>(reports: readonly T[], identity: Identity): Map<string, T[]> {
+  const out = new Map<string, T[]>();
   for (const r of reports) {
     const k = keyOf(r, identity);
     if (!k) continue;
@@ -60,7 +70,7 @@ export type AgencyLookup =
   | { ok: false; reason: "empty" | "none" | "ambiguous"; candidates: { key: string; name: string; years: number[] }[] };
 
 /** Display name: the most recent report's agency (else its title's agency part). */
-export function displayName(reports: readonly StoredReport[], identity: Identity): string {
+export function displayName(reports: readonly ReportLike[], identity: Identity): string {
   const sorted = [...reports].sort((a, b) => (b.report.year ?? 0) - (a.report.year ?? 0));
   for (const r of sorted) {
     const id = identity.ofReport(r);
@@ -77,27 +87,29 @@ export function displayName(reports: readonly StoredReport[], identity: Identity
 export async function findAgency(store: Store, query: string, identity: Identity, scope: ReportQuery = {}): Promise<AgencyLookup> {
   const q = query.trim();
   if (!q) return { ok: false, reason: "empty", candidates: [] };
+  // Resolution runs on the store's report heads (nothing copied); only the chosen agency's
+  // reports are then read in full.
+  const find = (rq: ReportQuery): Promise<ReportHead[]> => store.findReportHeads(rq);
 
-  let hits: StoredReport[] = [];
-  // An agency key as shown in lists ("hongze:政府", or an override's ASCII key). A plain name is
-  // not tried as a key: every store query is a pass over all reports.
-  if (q.includes(":") || /^[\x21-\x7e]+$/.test(q)) hits = await store.findReports({ ...scope, agencyKey: q });
+  let hits: ReportHead[] = [];
+  // An agency key as shown in lists ("hongze:政府", or an override's ASCII key).
+  if (q.includes(":") || /^[\x21-\x7e]+$/.test(q)) hits = await find({ ...scope, agencyKey: q });
   const keyForm = /^([a-z0-9][a-z0-9-]*):./.exec(q);
   // Reports stored before keys were set: compute theirs on the key's portal.
-  if (hits.length === 0 && keyForm?.[1]) hits = (await store.findReports({ ...scope, portalId: keyForm[1] })).filter((r) => keyOf(r, identity) === q);
+  if (hits.length === 0 && keyForm?.[1]) hits = (await find({ ...scope, portalId: keyForm[1] })).filter((r) => keyOf(r, identity) === q);
   if (hits.length === 0) {
-    hits = await store.findReports({ ...scope, agency: q });
+    hits = await find({ ...scope, agency: q });
     const cleaned = cleanName(q);
-    if (hits.length === 0 && cleaned !== q) hits = await store.findReports({ ...scope, agency: cleaned });
+    if (hits.length === 0 && cleaned !== q) hits = await find({ ...scope, agency: cleaned });
   }
   if (hits.length === 0) {
     // Variant spelling ("洪泽区政府" for "淮安市洪泽区人民政府", "县政府办" for "栾川县人民政府办公室"):
     // search the long and short official forms, then keep only reports whose key has the same
     // normalised core on their own portal (a substring hit alone could be another county's office).
-    const byId = new Map<string, StoredReport>();
+    const byId = new Map<string, ReportHead>();
     for (const v of searchVariants(q)) {
       if (v === q) continue;
-      for (const r of await store.findReports({ ...scope, agency: v })) byId.set(r.id, r);
+      for (const r of await find({ ...scope, agency: v })) byId.set(r.id, r);
     }
     const coreByPortal = new Map<string, string>();
     for (const r of byId.values()) {
@@ -112,7 +124,7 @@ export async function findAgency(store: Store, query: string, identity: Identity
   }
   const groups = groupByAgency(hits, identity);
   if (groups.size === 0) return { ok: false, reason: "none", candidates: [] };
-  let chosen: [string, StoredReport[]] | undefined;
+  let chosen: [string, ReportHead[]] | undefined;
   if (groups.size === 1) chosen = [...groups.entries()][0];
   else {
     // Several bodies contain the text ("县政府办" in many portals): an exact name wins.
@@ -128,8 +140,8 @@ export async function findAgency(store: Store, query: string, identity: Identity
   }
   const [key, some] = chosen;
   // The name search may have missed years whose title differs; the key finds them.
-  const byKey = await store.findReports({ ...scope, agencyKey: key });
+  const byKey = await find({ ...scope, agencyKey: key });
   const seen = new Set(some.map((r) => r.id));
-  const reports = [...some, ...byKey.filter((r) => !seen.has(r.id))];
+  const reports = await store.getReports([...some, ...byKey.filter((r) => !seen.has(r.id))].map((r) => r.id));
   return { ok: true, key, name: displayName(reports, identity), reports };
 }

@@ -8,7 +8,7 @@ import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import type { CliCommand, CliContext } from "../cli-types.js";
 import { EXIT } from "../cli-types.js";
-import { describeFigures, keyFigures } from "./figures.js";
+import { describeFigures, FIGURE_LABELS, keyFigures, RATE_KEYS, type KeyFigures } from "./figures.js";
 import { MAX_INPUT_BYTES, parseDocument, type ParseErrorCode, type ParseOutcome } from "./parse.js";
 import type { Report } from "./schema.js";
 
@@ -90,6 +90,28 @@ const LAYOUT_ZH: Record<string, string> = {
   null: "未识别",
 };
 
+/**
+ * Key figures, one line each, except that blank figures share one line "未填报：…" and rates
+ * without a usable denominator one line "无法计算：…": a 2019 report leaves six figures empty, and
+ * six lines of "—" bury the rest.
+ */
+export function figureLines(report: Pick<Report, "requests" | "reviewLitigation" | "activeDisclosure">): string[] {
+  const f = keyFigures(report);
+  // describeFigures lists FIGURE_LABELS' keys in order.
+  const keys = Object.keys(FIGURE_LABELS) as (keyof KeyFigures)[];
+  const shown: string[] = [];
+  const blank: string[] = [];
+  const noRate: string[] = [];
+  describeFigures(f, "zh").forEach((line, i) => {
+    const k = keys[i];
+    if (k === undefined || f[k] !== null) shown.push(`  ${line}`);
+    else (RATE_KEYS.has(k) ? noRate : blank).push(FIGURE_LABELS[k].zh);
+  });
+  if (blank.length > 0) shown.push(`  未填报：${blank.join("、")}`);
+  if (noRate.length > 0) shown.push(`  无法计算：${noRate.join("、")}`);
+  return shown;
+}
+
 /** A readable Chinese summary of one parsed report. */
 export function summarise(report: Report): string {
   const lines: string[] = [];
@@ -97,7 +119,7 @@ export function summarise(report: Report): string {
   lines.push(`  机关：${report.agency ?? "未知"}　年度：${report.year ?? "未知"}　版式：${LAYOUT_ZH[report.layout ?? "null"]}${report.publishedAt ? `　发布：${report.publishedAt}` : ""}`);
   const anyTable = report.activeDisclosure !== null || report.requests !== null || report.reviewLitigation !== null;
   if (anyTable) try {
-    for (const l of describeFigures(keyFigures(report), "zh")) lines.push(`  ${l}`);
+    lines.push(...figureLines(report));
   } catch {
     const t = report.requests?.total?.[6];
     lines.push(`  新收 ${fmt(report.requests?.newReceived?.[6])}　办结 ${fmt(t)}　结转下年度 ${fmt(report.requests?.carriedForward?.[6])}`);

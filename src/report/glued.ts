@@ -22,52 +22,88 @@ const MAX_STEPS = 200_000;
 /** Longest glued string considered at all. */
 export const MAX_GLUED_LENGTH = 64;
 
-const PART = /^(?:0|[1-9]\d*)(?:\.\d+)?$/;
+/** One cell's digits: no leading zero, at most one decimal part (isPart checks it by hand). */
+export const PART = /^(?:0|[1-9]\d*)(?:\.\d+)?$/;
 
 /**
  * Enumerate splits of `s` (digits, maybe one "." per part) into `k` numbers with no leading zeros,
  * keep those `accept` approves, and return the cells they agree on.
  */
-export function splitGlued(s: string, k: number, accept: (vals: number[]) => boolean = () => true): GluedSplit {
-  const none = (truncated: boolean, candidates = 0): GluedSplit => ({ cells: Array<number | null>(k).fill(null), candidates, truncated });
-  if (k <= 0 || s.length < k || s.length > MAX_GLUED_LENGTH || s.length > k * MAX_PART || !/^[\d.]+$/.test(s)) return none(false);
-  let steps = 0;
-  let truncated = false;
-  let count = 0;
-  let agreed: (number | null)[] | null = null;
-  const vals: number[] = [];
-  const dfs = (pos: number): void => {
-    if (truncated) return;
-    if (++steps > MAX_STEPS) {
-      truncated = true;
-      return;
+export function splitGlued(s: string, k: number, accept: (vals: number[]) => boolean = acceptAll): GluedSplit {
+  if (k <= 0 || s.length < k || s.length > MAX_GLUED_LENGTH || s.length > k * MAX_PART || !/^[\d.]+$/.test(s)) return noSplit(k, false, 0);
+  const st: Search = { s, k, accept, steps: 0, truncated: false, count: 0, agreed: null, vals: [] };
+  dfs(st, 0);
+  if (st.truncated) return noSplit(k, true, st.count);
+  if (st.count === 0 || !st.agreed) return noSplit(k, false, 0);
+  return { cells: st.agreed, candidates: st.count, truncated: false };
+}
+
+// The search state and its steps live at module level rather than in closures: under tsx
+// (keepNames) each named closure costs a defineProperty per call, and squashed reports split
+// dozens of rows.
+interface Search {
+  s: string;
+  k: number;
+  accept: (vals: number[]) => boolean;
+  steps: number;
+  truncated: boolean;
+  count: number;
+  agreed: (number | null)[] | null;
+  vals: number[];
+}
+
+function acceptAll(): boolean {
+  return true;
+}
+
+function noSplit(k: number, truncated: boolean, candidates: number): GluedSplit {
+  return { cells: Array<number | null>(k).fill(null), candidates, truncated };
+}
+
+function dfs(st: Search, pos: number): void {
+  if (st.truncated) return;
+  if (++st.steps > MAX_STEPS) {
+    st.truncated = true;
+    return;
+  }
+  const { s, k, vals } = st;
+  const left = k - vals.length;
+  if (left === 0) {
+    if (pos !== s.length || !st.accept(vals)) return;
+    st.count++;
+    const agreed = st.agreed;
+    if (!agreed) st.agreed = [...vals];
+    else for (let i = 0; i < k; i++) if (agreed[i] !== vals[i]) agreed[i] = null;
+    return;
+  }
+  const rest = s.length - pos;
+  if (rest < left || rest > left * MAX_PART) return;
+  const maxLen = Math.min(MAX_PART, rest - (left - 1));
+  for (let len = 1; len <= maxLen; len++) {
+    if (!isPart(s, pos, pos + len)) {
+      if (len > 1 && s.charCodeAt(pos) === 48 && s.charCodeAt(pos + 1) !== 46) break; // leading zero: longer is worse
+      continue;
     }
-    const left = k - vals.length;
-    if (left === 0) {
-      if (pos !== s.length || !accept(vals)) return;
-      count++;
-      if (!agreed) agreed = [...vals];
-      else for (let i = 0; i < k; i++) if (agreed[i] !== vals[i]) agreed[i] = null;
-      return;
-    }
-    const rest = s.length - pos;
-    if (rest < left || rest > left * MAX_PART) return;
-    const maxLen = Math.min(MAX_PART, rest - (left - 1));
-    for (let len = 1; len <= maxLen; len++) {
-      const part = s.slice(pos, pos + len);
-      if (!PART.test(part)) {
-        if (part.length > 1 && part[0] === "0" && part[1] !== ".") break; // leading zero: longer is worse
-        continue;
-      }
-      vals.push(Number(part));
-      dfs(pos + len);
-      vals.pop();
-    }
-  };
-  dfs(0);
-  if (truncated) return none(true, count);
-  if (count === 0 || !agreed) return none(false);
-  return { cells: agreed, candidates: count, truncated: false };
+    vals.push(Number(s.slice(pos, pos + len)));
+    dfs(st, pos + len);
+    vals.pop();
+  }
+}
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+/** PART.test(s.slice(a, b)) without the slice and the regex (the search's inner loop). */
+export function isPart(s: string, a: number, b: number): boolean {
+  const c = s.charCodeAt(a);
+  if (!isDigit(c)) return false;
+  let i = a + 1;
+  if (c !== 48) while (i < b && isDigit(s.charCodeAt(i))) i++;
+  if (i === b) return true;
+  if (s.charCodeAt(i) !== 46) return false; // "."
+  i++;
+  if (i === b) return false;
+  while (i < b && isDigit(s.charCodeAt(i))) i++;
+  return i === b;
 }
 
 const eq = (a: number, b: number): boolean => Math.abs(a - b) < 1e-6;

@@ -32,22 +32,30 @@ export function findPublishedAt(text: string): string | null {
   return m ? iso(m[1] as string, m[2] as string, m[3] as string) : null;
 }
 
+const HEADER_HINT = /(?:标题|名称|题名)\s*[:：]/;
+
 /** The title: archiver "标题:" header, else the first line naming a 年度报告 (two lines in PDFs). */
 export function findTitle(text: string, htmlTitle?: string | null): string | null {
-  const header = /^\s*(?:标题|名称|题名)\s*[:：]\s*(.+)$/m.exec(text.slice(0, 5000));
+  const top = text.slice(0, 5000);
+  // The unanchored test is a quick scan; the multiline pattern tries every position.
+  const header = HEADER_HINT.test(top) ? /^\s*(?:标题|名称|题名)\s*[:：]\s*(.+)$/m.exec(top) : null;
   if (header?.[1] && TITLE_CORE.test(header[1])) return cleanTitle(header[1]);
   // Markdown heading marks and list bullets are not part of a title.
   // A page's <title> names this report; the first matching body line may be a sidebar link.
   if (htmlTitle && TITLE_CORE.test(htmlTitle)) return cleanTitle(htmlTitle);
-  const lines = text.split("\n", 80).map((l) => l.trim().replace(/^(?:#{1,6}|[>*•-])\s*/, "").replace(/\*\*/g, ""));
+  const lines = text.split("\n", 80);
+  // Lines are cleaned as the loop reaches them: the title is usually among the first few.
+  let prevLine = "";
   for (let i = 0; i < lines.length; i++) {
-    const l = lines[i] as string;
+    const l = (lines[i] as string).trim().replace(/^(?:#{1,6}|[>*•-])\s*/, "").replace(/\*\*/g, "");
+    const before = prevLine;
+    prevLine = l;
     if (l.length > 80 || !TITLE_CORE.test(l)) continue;
     let t = l;
     // PDF title pages break "洪泽区人民政府 / 2023年政府信息公开工作年度报告" over two lines.
     const m = TITLE_CORE.exec(t);
     if (m && m.index === 0 && i > 0) {
-      const prev = (lines[i - 1] as string).trim();
+      const prev = before.trim();
       if (prev && prev.length <= 30 && !/[。,，;；:：]/.test(prev) && /[\u4e00-\u9fff]$/.test(prev)) t = prev + t;
     }
     return cleanTitle(t);
@@ -77,10 +85,68 @@ export function agencyFromBody(text: string): string | null {
   return m?.[1] ?? null;
 }
 
+/** The four municipalities under the central government: their districts are named "<市><区>". */
+const MUNICIPALITIES = ["北京", "天津", "上海", "重庆"] as const;
+
+// "2021年,区政务服务办以…": a level (区/县/市) and an office opening a sentence as its subject.
+const SELF_SUBJECT =
+  /(?:^|[。;；\n])[ \t]*(?:\d{4}年(?:度|以来)?[,，]?[ \t]*)?([区县市])([\u4e00-\u9fff]{2,10}?(?:办公室|办|局|委员会|委|中心))(?:以|坚持|认真|深入|严格|按照|根据|围绕|持续|进一步|全面|紧紧|始终|不断)/gm;
+// Portals and platforms an office names after its place: "武清政务网", "武清旗舰店".
+// "人民政府网" comes first so that "沭阳县人民政府网" gives 沭阳县, not 人民.
+const PORTAL = /([\u4e00-\u9fff]{2,4}?)(?:人民政府网|政务网|政府网|政务服务网|旗舰店)/g;
+/** Words that precede a portal name without being a place. */
+const NOT_PLACES = new Set(["人民", "中国", "国家", "全国", "中央", "政府", "本级", "省级", "市级", "县级", "区级"]);
+
+function occurrences(text: string, s: string): number {
+  let n = 0;
+  for (let i = text.indexOf(s); i >= 0; i = text.indexOf(s, i + s.length)) n++;
+  return n;
+}
+
+/**
+ * Agency from the body when the report names itself only by level and office ("2021年,区政务服务办
+ * 以…", seed 004 天津市武清区): the office that opens a sentence as its subject and recurs in the
+ * text; the place from the portals it runs ("武清政务网") — the longest ending of the words before
+ * the portal that the text repeats; for a district, the municipality (北京/天津/上海/重庆) the
+ * text names as a place ("天津网上办事大厅"). "…办" is the short form of "…办公室". Null unless every part is unambiguous.
+ */
+export function agencyFromSelfReference(text: string): string | null {
+  const head = text.slice(0, 20_000);
+  const subjects = new Set<string>();
+  let level = "";
+  let office = "";
+  SELF_SUBJECT.lastIndex = 0;
+  for (let m = SELF_SUBJECT.exec(head); m !== null; m = SELF_SUBJECT.exec(head)) {
+    level = m[1] as string;
+    office = m[2] as string;
+    subjects.add(level + office);
+  }
+  if (subjects.size !== 1 || occurrences(head, office) < 2) return null;
+
+  const places = new Set<string>();
+  PORTAL.lastIndex = 0;
+  for (let m = PORTAL.exec(head); m !== null; m = PORTAL.exec(head)) {
+    const before = m[1] as string;
+    let place: string | null = null;
+    for (let len = before.length; len >= 2 && place === null; len--) {
+      const tail = before.slice(before.length - len);
+      if (occurrences(head, tail) >= 2) place = tail;
+    }
+    if (place && !NOT_PLACES.has(place) && !(MUNICIPALITIES as readonly string[]).includes(place)) places.add(place);
+  }
+  if (places.size !== 1) return null;
+  const place = [...places][0] as string;
+  const named = /[区县市旗]$/.test(place) ? place : head.includes(`${place}新区`) ? `${place}新区` : place + level;
+  // The municipality counts when named as a place: "天津市", or before a platform ("天津网上办事大厅").
+  const cities = MUNICIPALITIES.filter((c) => new RegExp(`${c}(?:市|网上办事大厅|政务网|政府网|政务服务网|政务服务中心)`).test(head));
+  const parent = level === "区" && cities.length === 1 && !named.startsWith(cities[0] as string) ? `${cities[0] as string}市` : "";
+  return parent + named + office.replace(/办$/, "办公室");
+}
+
 /** Everything at once. `fallbackPublishedAt` is ParseInput.publishedAt (e.g. the listing date). */
 export function extractMeta(text: string, htmlTitle?: string | null, fallbackPublishedAt?: string | null): ReportMeta {
   const title = findTitle(text, htmlTitle);
-  const agency = (title ? agencyFromTitle(title) : null) ?? agencyFromBody(text);
+  const agency = (title ? agencyFromTitle(title) : null) ?? agencyFromBody(text) ?? agencyFromSelfReference(text);
   const period = /统计(?:期限|时限|时间|区间|周期)[^。\d]{0,12}(\d{4})\s*年\s*1\s*月\s*1\s*日/.exec(text);
   const periodYear = period?.[1] && YEAR_OK(Number(period[1])) ? Number(period[1]) : null;
   let year: number | null = null;

@@ -2,7 +2,10 @@
  * The embedded default Store: lowdb over two JSON files in DATA_DIR plus a content-addressed raw
  * folder.
  *
- * - `state.json`: small, hot state (portal states, events, chats, subscriptions, outbox, meta).
+ * - `state.json`: small, hot state (portal states, events, chats, subscriptions, meta). Its
+ *   `outbox` array stays empty: rows found there (older versions) move to outbox.jsonl on open.
+ * - `outbox.jsonl`: the outbox as an append-only journal (outbox-journal.ts): the sender changes a
+ *   row's status twice per alert, and one appended line is far cheaper than rewriting state.json.
  * - `reports.json`: the parsed reports, rewritten only when reports change (lowdb rewrites the
  *   whole file on every write, so the hot state is kept apart from the large one).
  * - `raw/ab/abcdef…`: the raw source bytes by sha256, so `nianbao reparse` can re-run a newer
@@ -15,11 +18,14 @@ import { join } from "node:path";
 import { Low } from "lowdb";
 import { DurableJSONFile } from "./durable-file.js";
 import { lockDir } from "./lock.js";
+import { HeadIndex, headMatches, toHead } from "./heads.js";
+import { OutboxJournal, type CompactionPolicy } from "./outbox-journal.js";
 import type {
   Chat,
   OutboxItem,
   OutboxStatus,
   PortalState,
+  ReportHead,
   ReportQuery,
   Store,
   StoredReport,
@@ -83,7 +89,7 @@ function checkReports(d: unknown): string | null {
 export class LowdbStore implements Store {
   private state!: Low<StateData>;
   private reports!: Low<ReportsData>;
-  private outboxIndex = new Map<string, OutboxItem>();
+  private outbox!: OutboxJournal;
   private eventIds = new Set<string>();
   /** `"id":{…}` of every report, kept in step with reports.data so a write only joins bytes. */
   private reportJson = new Map<string, Buffer>();
@@ -92,17 +98,22 @@ export class LowdbStore implements Store {
   private eventJson: Buffer[] = [];
   /** portalId → report ids (the watcher asks per portal on every check). */
   private byPortal = new Map<string, Set<string>>();
+  /** id → head, kept in step with reports.data; `headList` is its findReports({}) order, rebuilt lazily. */
+  private heads = new Map<string, ReportHead>();
+  private headList: readonly ReportHead[] | null = null;
+  private headIndex: HeadIndex | null = null;
   private opened = false;
 
   private release: (() => Promise<void>) | null = null;
 
   /**
    * `lock: true` for writers: takes DATA_DIR/.lock so a second writing process fails with a clear
-   * StoreLockedError instead of silently losing updates (see lock.ts).
+   * StoreLockedError instead of silently losing updates (see lock.ts). `outboxCompaction` tunes
+   * when outbox.jsonl is rewritten (tests use a tiny one to rewrite often).
    */
   constructor(
     public readonly dir: string,
-    private readonly opts: { lock?: boolean } = {},
+    private readonly opts: { lock?: boolean; outboxCompaction?: CompactionPolicy } = {},
   ) {}
 
   async open(): Promise<void> {
@@ -135,9 +146,21 @@ export class LowdbStore implements Store {
     this.eventJson = this.state.data.events.map((e) => Buffer.from(JSON.stringify(e)));
     this.reportJson = new Map();
     this.byPortal = new Map();
+    this.heads = new Map();
+    this.headList = null;
+    this.headIndex = null;
     for (const r of Object.values(this.reports.data.reports)) this.indexReport(r);
-    this.outboxIndex = new Map(this.state.data.outbox.map((o) => [o.key, o]));
     this.eventIds = new Set(this.state.data.events.map((e) => e.id));
+    this.outbox = new OutboxJournal(join(this.dir, "outbox.jsonl"), this.opts.outboxCompaction);
+    await this.outbox.load();
+    const legacy = this.state.data.outbox;
+    this.state.data.outbox = [];
+    if (legacy.length) {
+      // Journal first, then state.json without the rows: a crash in between repeats the merge,
+      // and the journal's copy of a row (newer) wins over the legacy one.
+      await this.outbox.adopt(legacy);
+      await this.saveState();
+    }
     this.opened = true;
   }
 
@@ -149,6 +172,7 @@ export class LowdbStore implements Store {
   async close(): Promise<void> {
     if (!this.opened) return;
     this.opened = false;
+    await this.outbox.close();
     await this.release?.();
     this.release = null;
   }
@@ -200,29 +224,53 @@ export class LowdbStore implements Store {
     await this.reports.write();
   }
   async findReports(q: ReportQuery): Promise<StoredReport[]> {
-    const needle = q.agency?.trim();
-    const out: StoredReport[] = [];
+    // Match on heads (small, in memory); only the hits are copied.
     const all = this.r;
-    const candidates =
-      q.portalId !== undefined ? [...(this.byPortal.get(q.portalId) ?? [])].map((id) => all[id]!).filter(Boolean) : Object.values(all);
-    for (const r of candidates) {
-      if (q.year !== undefined && r.report.year !== q.year) continue;
-      if (q.portalId !== undefined && r.portalId !== q.portalId) continue;
-      if (q.agencyKey !== undefined && r.agencyKey !== q.agencyKey) continue;
-      if (needle) {
-        const hay = `${r.report.agency ?? ""}\u0000${r.report.title ?? ""}`;
-        if (!hay.includes(needle)) continue;
+    return this.matchHeads(q).map((h) => clone(all[h.id]!));
+  }
+  async findReportHeads(q: ReportQuery): Promise<ReportHead[]> {
+    return this.matchHeads(q);
+  }
+
+  private matchHeads(q: ReportQuery): ReportHead[] {
+    if (q.portalId !== undefined) {
+      const out: ReportHead[] = [];
+      for (const id of this.byPortal.get(q.portalId) ?? []) {
+        const h = this.heads.get(id);
+        if (h && headMatches(h, q)) out.push(h);
       }
-      out.push(r);
+      return out;
     }
-    return out.map(clone);
+    this.headIndex ??= new HeadIndex(this.headsInOrder());
+    return this.headIndex.find(q);
   }
   async countReports(): Promise<number> {
     return Object.keys(this.r).length;
   }
+  async listReportHeads(): Promise<readonly ReportHead[]> {
+    return this.headsInOrder();
+  }
+  async getReports(ids: readonly string[]): Promise<StoredReport[]> {
+    const all = this.r;
+    const out: StoredReport[] = [];
+    for (const id of ids) {
+      const r = Object.hasOwn(all, id) ? all[id] : undefined;
+      if (r) out.push(clone(r));
+    }
+    return out;
+  }
+
+  /** Heads in the reports object's own key order (what Object.values gives findReports). */
+  private headsInOrder(): readonly ReportHead[] {
+    if (!this.headList) this.headList = Object.freeze(Object.keys(this.r).map((id) => this.heads.get(id)!));
+    return this.headList;
+  }
 
   private indexReport(r: StoredReport): void {
     this.reportJson.set(r.id, jsonEntry(r.id, r));
+    this.heads.set(r.id, toHead(r));
+    this.headList = null;
+    this.headIndex = null;
     let ids = this.byPortal.get(r.portalId);
     if (!ids) this.byPortal.set(r.portalId, (ids = new Set()));
     ids.add(r.id);
@@ -369,14 +417,15 @@ export class LowdbStore implements Store {
       seen.add(subKey(moved));
       return true;
     });
-    for (const o of s.outbox) {
-      if (o.chatId !== fromId || o.status === "sent") continue;
-      this.outboxIndex.delete(o.key);
-      o.chatId = toId;
-      o.key = o.key.replace(new RegExp(`^${fromId}:`), `${toId}:`);
-      this.outboxIndex.set(o.key, o);
-    }
+    // state.json first: a crash before the outbox lines leaves rows on the old id, and sending
+    // one gets the migration error again, which repeats this move.
     await this.saveState();
+    const moves: Promise<void>[] = [];
+    for (const o of [...this.outbox.rows]) {
+      if (o.chatId !== fromId || o.status === "sent") continue;
+      moves.push(this.outbox.rekey(o.key, o.key.replace(new RegExp(`^${fromId}:`), `${toId}:`), { chatId: toId }));
+    }
+    await Promise.all(moves);
   }
   async listSubscriptions(chatId?: number): Promise<Subscription[]> {
     return this.s.subscriptions.filter((x) => chatId === undefined || x.chatId === chatId).map(clone);
@@ -402,26 +451,27 @@ export class LowdbStore implements Store {
     return true;
   }
 
-  // ---- outbox
+  // ---- outbox (outbox.jsonl; every method resolves once its journal line is fsync'd)
   async enqueue(items: OutboxItem[]): Promise<number> {
-    let n = 0;
+    if (!this.opened) throw new Error("store is not open");
+    const writes: Promise<void>[] = [];
     for (const it of items) {
-      if (this.outboxIndex.has(it.key)) continue;
-      const row = clone(it);
-      this.s.outbox.push(row);
-      this.outboxIndex.set(row.key, row);
-      n++;
+      if (this.outbox.index.has(it.key)) continue;
+      writes.push(this.outbox.insert(clone(it)));
     }
+    const n = writes.length;
     if (n) {
-      this.prune();
-      await this.saveState();
+      const pruned = this.prune();
+      if (pruned) writes.push(pruned);
+      await Promise.all(writes);
     }
     return n;
   }
   async duePending(now: Date, limit: number): Promise<OutboxItem[]> {
+    if (!this.opened) throw new Error("store is not open");
     const t = now.getTime();
     const out: OutboxItem[] = [];
-    for (const o of this.s.outbox) {
+    for (const o of this.outbox.rows) {
       if (o.status !== "pending") continue;
       if (o.notBefore && Date.parse(o.notBefore) > t) continue;
       out.push(clone(o));
@@ -430,25 +480,20 @@ export class LowdbStore implements Store {
     return out;
   }
   async updateOutbox(key: string, patch: Partial<OutboxItem>): Promise<void> {
-    const row = this.outboxIndex.get(key);
-    if (!row) throw new Error(`outbox item not found: ${key}`);
-    const { key: _k, ...rest } = patch;
-    Object.assign(row, clone(rest));
-    await this.saveState();
+    if (!this.opened) throw new Error("store is not open");
+    await this.outbox.patch(key, clone(patch) as Record<string, unknown>);
   }
   async listOutbox(filter: { status?: OutboxStatus; chatId?: number } = {}): Promise<OutboxItem[]> {
-    return this.s.outbox
+    if (!this.opened) throw new Error("store is not open");
+    return this.outbox.rows
       .filter((o) => (filter.status === undefined || o.status === filter.status) && (filter.chatId === undefined || o.chatId === filter.chatId))
       .map(clone);
   }
 
-  private prune(): void {
+  /** Drops sent rows past retention; returns the journal rewrite to await, if any. */
+  private prune(): Promise<void> | null {
     const cutoff = Date.now() - SENT_RETENTION_MS;
-    const keep = this.s.outbox.filter((o) => !(o.status === "sent" && o.sentAt && Date.parse(o.sentAt) < cutoff));
-    if (keep.length !== this.s.outbox.length) {
-      this.s.outbox = keep;
-      this.outboxIndex = new Map(keep.map((o) => [o.key, o]));
-    }
+    return this.outbox.remove((o) => !(o.status === "sent" && o.sentAt && Date.parse(o.sentAt) < cutoff));
   }
 }
 

@@ -20,9 +20,17 @@ import type { OutboxItem } from "./types.js";
 
 type Line = { i: OutboxItem } | { k: string; p?: Record<string, unknown>; u?: string[]; r?: string };
 
-/** Compaction trigger: at least this many lines and more than `COMPACT_FACTOR` × live rows. */
-const COMPACT_MIN_LINES = 1000;
-const COMPACT_FACTOR = 4;
+/** When the journal is rewritten: at least `minLines` lines and more than `factor` × live rows. */
+export interface CompactionPolicy {
+  minLines: number;
+  factor: number;
+}
+
+/**
+ * Default policy: an alert costs ≈ 3 lines (insert, claim, mark), so a journal is rewritten
+ * about once per 1–2 fan-outs' worth of sends, never on every write.
+ */
+export const DEFAULT_COMPACTION: CompactionPolicy = { minLines: 1000, factor: 4 };
 
 let tmpCounter = 0;
 
@@ -49,12 +57,13 @@ export function applyPatch(row: OutboxItem, patch: Record<string, unknown>, unse
 
 /** Parses journal text into the live rows, in queue order (pure). */
 export function replayJournal(text: string): Replay {
-  const rows = new Map<string, OutboxItem>();
+  // Queue order is the order rows were first inserted; a re-key keeps the row's place.
+  const order: OutboxItem[] = [];
+  const byKey = new Map<string, OutboxItem>();
   let lines = 0;
   let torn = 0;
-  const parts = text.split("\n");
   const openTail = text.length > 0 && !text.endsWith("\n");
-  for (const raw of parts) {
+  for (const raw of text.split("\n")) {
     if (raw.trim() === "") continue;
     let l: Line;
     try {
@@ -63,27 +72,35 @@ export function replayJournal(text: string): Replay {
       torn++;
       continue;
     }
-    if (typeof l !== "object" || l === null) {
+    if (typeof l !== "object" || l === null || Array.isArray(l)) {
       torn++;
       continue;
     }
     lines++;
     if ("i" in l) {
-      if (l.i && typeof l.i.key === "string") rows.set(l.i.key, l.i);
+      const row = l.i;
+      if (!row || typeof row.key !== "string") continue;
+      const prev = byKey.get(row.key);
+      if (prev) {
+        // Same key inserted again (a legacy merge): the later copy wins, in the first one's place.
+        for (const k of Object.keys(prev)) delete (prev as unknown as Record<string, unknown>)[k];
+        Object.assign(prev, row);
+      } else {
+        byKey.set(row.key, row);
+        order.push(row);
+      }
       continue;
     }
-    const row = rows.get(l.k);
+    const row = typeof l.k === "string" ? byKey.get(l.k) : undefined;
     if (!row) continue;
-    if (l.r !== undefined && l.r !== l.k) {
-      // Re-key in place: rebuild the map keeping the row's position (queue order).
+    if (typeof l.r === "string" && l.r !== l.k) {
+      byKey.delete(l.k);
       row.key = l.r;
-      const entries = [...rows.entries()].map(([k, v]) => [k === l.k ? l.r! : k, v] as const);
-      rows.clear();
-      for (const [k, v] of entries) rows.set(k, v);
+      byKey.set(l.r, row);
     }
     if (l.p || l.u) applyPatch(row, l.p ?? {}, l.u ?? []);
   }
-  return { rows: [...rows.values()], lines, torn, openTail };
+  return { rows: order, lines, torn, openTail };
 }
 
 /** Rows of the journal in memory plus the appender. One instance per file per process. */
@@ -98,8 +115,13 @@ export class OutboxJournal {
   private flushing: Promise<void> | null = null;
   private fh: FileHandle | null = null;
   private needsNewline = false;
+  /** The directory entry of a newly created journal must be fsync'd once too. */
+  private dirSynced = false;
 
-  constructor(public readonly file: string) {}
+  constructor(
+    public readonly file: string,
+    private readonly policy: CompactionPolicy = DEFAULT_COMPACTION,
+  ) {}
 
   /** Reads and replays the journal (a missing file is an empty outbox). */
   async load(): Promise<Replay> {
@@ -120,6 +142,22 @@ export class OutboxJournal {
     this.rows = rows;
     this.index.clear();
     for (const r of rows) this.index.set(r.key, r);
+  }
+
+  /**
+   * Takes over rows from an older state.json: the journal's own copy of a key wins (it is
+   * newer), legacy rows keep their place first; the merged outbox is written as a new journal.
+   */
+  adopt(legacy: readonly OutboxItem[]): Promise<void> {
+    const merged = [...legacy];
+    const at = new Map(merged.map((r, i) => [r.key, i]));
+    for (const r of this.rows) {
+      const i = at.get(r.key);
+      if (i === undefined) merged.push(r);
+      else merged[i] = r;
+    }
+    this.setRows(merged);
+    return this.compact();
   }
 
   /** Adds a row in memory and journals it. */
@@ -191,13 +229,16 @@ export class OutboxJournal {
       this.waiters = [];
       this.queue = [];
       // Memory already reflects every queued line, so a rewrite taken now covers them too.
-      const rewrite = this.compactWanted || (this.lines + lines.length >= COMPACT_MIN_LINES && this.lines + lines.length > COMPACT_FACTOR * this.rows.length);
+      const total = this.lines + lines.length;
+      const rewrite = this.compactWanted || (total >= this.policy.minLines && total > this.policy.factor * this.rows.length);
       this.compactWanted = false;
       try {
         if (rewrite) await this.rewrite();
         else await this.writeLines(lines);
         for (const w of waiters) w.resolve();
       } catch (e) {
+        // A failed write may have left part of a line: start the next one on a fresh line.
+        this.needsNewline = true;
         for (const w of waiters) w.reject(e);
       }
     }
@@ -212,6 +253,10 @@ export class OutboxJournal {
     const text = `${this.needsNewline ? "\n" : ""}${lines.join("\n")}\n`;
     await this.fh.write(text, null, "utf8");
     await this.fh.datasync();
+    if (!this.dirSynced) {
+      await fsyncDir(dirname(this.file));
+      this.dirSynced = true;
+    }
     this.needsNewline = false;
     this.lines += lines.length;
   }

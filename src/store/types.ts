@@ -4,9 +4,10 @@
  * behavioural suite in test/store/contract.ts.
  *
  * All methods are async so a networked engine fits the same shape. Every mutating method is
- * durable when its promise resolves (the lowdb driver writes the file atomically first).
+ * durable when its promise resolves (the lowdb driver writes the file atomically first, or, for
+ * the outbox, appends an fsync'd journal line).
  */
-import type { Report } from "../report/schema.js";
+import type { Finding, Report } from "../report/schema.js";
 
 /** A portal's 年报 column, as listed in data/portals.json. */
 export interface PortalEntry {
@@ -128,6 +129,30 @@ export interface OutboxItem {
   lastError: string | null;
 }
 
+/**
+ * The small, index-sized part of a StoredReport (what lookups and lists match on), shaped like
+ * StoredReport so code written for `Pick<StoredReport, …>` takes heads too. Heads returned by the
+ * store are shared and frozen: read them, never change them.
+ */
+export interface ReportHead {
+  id: string;
+  url: string;
+  portalId: string;
+  agencyKey: string | null;
+  fetchedAt: string;
+  publishedAt: string | null;
+  report: {
+    title: string | null;
+    agency: string | null;
+    year: number | null;
+    /** 发布日期 printed in the report, when parsed. */
+    publishedAt: string | null;
+  };
+  /** The report's error and warning findings (info findings are only counted). */
+  issues: readonly Finding[];
+  findingCounts: { error: number; warning: number; info: number };
+}
+
 export interface ReportQuery {
   /** Substring of agency or title. */
   agency?: string;
@@ -155,6 +180,15 @@ export interface Store {
   putReports(rs: StoredReport[]): Promise<void>;
   findReports(q: ReportQuery): Promise<StoredReport[]>;
   countReports(): Promise<number>;
+  /**
+   * Heads of every report, in findReports({}) order; cheap (kept in memory and current on put),
+   * so lookups match on heads and then read only the hits with getReports.
+   */
+  listReportHeads(): Promise<readonly ReportHead[]>;
+  /** Heads of the reports findReports(q) would return, in the same order (nothing copied). */
+  findReportHeads(q: ReportQuery): Promise<ReportHead[]>;
+  /** Full copies of the reports with these ids, in the order given; unknown ids are skipped. */
+  getReports(ids: readonly string[]): Promise<StoredReport[]>;
 
   // raw sources, content-addressed
   putRaw(hash: string, bytes: Uint8Array): Promise<void>;

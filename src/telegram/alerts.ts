@@ -67,6 +67,8 @@ const T = {
     digestTitle: (mode: string, from: string, to: string) => `📰 年报${mode === "weekly" ? "周报" : "日报"}（${from} — ${to}）`,
     digestCount: (n: number) => `新年报 ${n} 份`,
     otherRegion: "其他",
+    overdueTitle: (n: number) => `逾期未发布上一年度年报：${n} 个机关`,
+    overdueLine: (name: string, year: number, deadline: string) => `• ${name} ${year} 年度（截止 ${deadline}）`,
     counts: (e: number, w: number) => `错误 ${e} · 警告 ${w}`,
     updatedTag: "（更新）",
   },
@@ -100,6 +102,8 @@ const T = {
     digestTitle: (mode: string, from: string, to: string) => `📰 ${mode === "weekly" ? "Weekly" : "Daily"} digest (${from} — ${to})`,
     digestCount: (n: number) => `${n} new reports`,
     otherRegion: "Other",
+    overdueTitle: (n: number) => `No report for last year although the deadline has passed: ${n} agencies`,
+    overdueLine: (name: string, year: number, deadline: string) => `• ${name} ${year} (deadline ${deadline})`,
     counts: (e: number, w: number) => `${e} errors · ${w} warnings`,
     updatedTag: " (updated)",
   },
@@ -314,6 +318,14 @@ export function formatPortalAlert(ev: WatchEvent, portal: PortalEntry | undefine
 }
 
 /** One report in a digest. */
+/** An agency whose report for last year is overdue (src/history/analyze.ts missingReports). */
+export interface OverdueAgency {
+  portalId: string;
+  name: string;
+  year: number;
+  deadline: string;
+}
+
 export interface DigestEntry {
   report: StoredReport;
   portal?: PortalEntry;
@@ -327,6 +339,7 @@ export function formatDigest(
   tz: string,
   locale: Locale = "zh",
   limit: number = TELEGRAM_LIMIT,
+  overdue: readonly OverdueAgency[] = [],
 ): string[] {
   const t = T[locale];
   const blocks = [`<b>${escapeHtml(t.digestTitle(period.mode, formatLocal(period.from, tz), formatLocal(period.to, tz)))}</b>`];
@@ -352,5 +365,14 @@ export function formatDigest(
       );
     }
   }
+  if (overdue.length) {
+    blocks.push("");
+    blocks.push(`<b>${escapeHtml(t.overdueTitle(overdue.length))}</b>`);
+    for (const o of overdue.slice(0, OVERDUE_CAP)) blocks.push(escapeHtml(t.overdueLine(clip(o.name, 120), o.year, o.deadline)));
+    if (overdue.length > OVERDUE_CAP) blocks.push(`…(+${overdue.length - OVERDUE_CAP})`);
+  }
   return splitMessage(blocks, limit);
 }
+
+/** Overdue agencies listed in one digest at most. */
+const OVERDUE_CAP = 30;

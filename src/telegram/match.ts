@@ -23,7 +23,10 @@ export function normaliseName(s: string | null | undefined): string {
 }
 
 /** True when the subscription `sub` asks for report `r` (from `portal`, when known). */
-export function matchesSubscription(sub: Subscription, r: StoredReport, portal?: PortalEntry): boolean {
+/** What matching needs of a report: its agency and title (an overdue agency passes its name as both). */
+export type Matchable = { report: Pick<StoredReport["report"], "agency" | "title"> };
+
+export function matchesSubscription(sub: Subscription, r: Matchable, portal?: PortalEntry): boolean {
   if (sub.kind === "all") return true;
   const needle = normaliseName(sub.value);
   if (!needle) return false;

@@ -9,6 +9,7 @@
 import type { Api } from "grammy";
 import type { Logger } from "pino";
 import type { OutboxStatus, PortalEntry, Store } from "../store/types.js";
+import type { OverdueAgency } from "./alerts.js";
 import { enqueueDigests, fanOut } from "./outbox.js";
 import { DEFAULT_LIMITS, reactivateChat, Sender, type DrainStats, type PaceLimits, type SenderHooks } from "./sender.js";
 
@@ -30,6 +31,8 @@ export interface NotifierDeps {
   maxAttempts?: number;
   backoffBaseMs?: number;
   hooks?: SenderHooks;
+  /** Agencies whose report for last year is overdue, listed in digests. */
+  overdue?: (now: Date) => Promise<readonly OverdueAgency[]>;
 }
 
 /** What one pump did. */
@@ -73,7 +76,15 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     ...(deps.backoffBaseMs !== undefined ? { backoffBaseMs: deps.backoffBaseMs } : {}),
     ...(deps.hooks ? { hooks: deps.hooks } : {}),
   });
-  const fanoutDeps = { store: deps.store, portals: deps.portals, adminChatIds: deps.adminChatIds, tz, now, log: deps.log };
+  const fanoutDeps = {
+    store: deps.store,
+    portals: deps.portals,
+    adminChatIds: deps.adminChatIds,
+    tz,
+    now,
+    log: deps.log,
+    ...(deps.overdue ? { overdue: deps.overdue } : {}),
+  };
 
   let running: Promise<PumpResult> | null = null;
   let timer: NodeJS.Timeout | null = null;

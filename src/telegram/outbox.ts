@@ -21,7 +21,7 @@
  */
 import type { Logger } from "pino";
 import type { Chat, OutboxItem, PortalEntry, Store, StoredReport, Subscription, WatchEvent } from "../store/types.js";
-import { formatBaseline, formatDigest, formatNewReport, formatPortalAlert, formatUpdatedReport, type DigestEntry, type Locale } from "./alerts.js";
+import { formatBaseline, formatDigest, formatNewReport, formatPortalAlert, formatUpdatedReport, type DigestEntry, type Locale, type OverdueAgency } from "./alerts.js";
 import { matchesSubscription } from "./match.js";
 import { digestPeriodMs, lastDigestSlot, quietDecision } from "./time.js";
 
@@ -36,6 +36,8 @@ export interface FanoutDeps {
   tz: string;
   now: () => Date;
   log: Logger;
+  /** Agencies whose report for last year is overdue, for the digests (main.ts: missingReports). */
+  overdue?: (now: Date) => Promise<readonly OverdueAgency[]>;
 }
 
 /** Idempotency key of one outbox row. */
@@ -229,6 +231,7 @@ export async function enqueueDigests(deps: FanoutDeps, now: Date = deps.now()): 
   const audience = await loadAudience(store, now);
   const portals = new Map(deps.portals().map((p) => [p.id, p]));
   let events: WatchEvent[] | null = null;
+  let overdue: readonly OverdueAgency[] | null = null;
   const reportCache = new Map<string, StoredReport | null>();
   let count = 0;
   for (const [chatId, chat] of audience.chats) {
@@ -256,8 +259,17 @@ export async function enqueueDigests(deps: FanoutDeps, now: Date = deps.now()): 
         entries.push({ report: r, ...(portal ? { portal } : {}), kind: ev.kind });
       }
     }
-    if (entries.length) {
-      const parts = formatDigest(entries, { from, to: slot, mode: chat.digest.mode }, tz, chat.lang);
+    if (overdue === null) {
+      try {
+        overdue = deps.overdue ? await deps.overdue(now) : [];
+      } catch (e) {
+        deps.log.warn({ err: (e as Error).message }, "overdue-report check failed; digests go without it");
+        overdue = [];
+      }
+    }
+    const late = overdue.filter((o) => subs.some((s) => matchesSubscription(s, { report: { agency: o.name, title: o.name } }, portals.get(o.portalId))));
+    if (entries.length || late.length) {
+      const parts = formatDigest(entries, { from, to: slot, mode: chat.digest.mode }, tz, chat.lang, undefined, late);
       const thread = subs[0]?.threadId;
       await store.enqueue(rowsFor(chat, thread, `digest:${slot.toISOString()}`, parts, now, tz));
       count++;

@@ -28,7 +28,7 @@ export function findingLine(f: Finding, lang: Lang): string {
 }
 
 /** Display name of a stored report's agency (falls back to the title, then the URL). */
-export function agencyName(r: StoredReport): string {
+export function agencyName(r: Pick<StoredReport, "url"> & { report: Pick<Report, "agency" | "title"> }): string {
   return r.report.agency ?? r.report.title ?? r.url;
 }
 
@@ -274,6 +274,8 @@ export interface StatusInput {
   chats: { active: number; total: number };
   /** The watcher's own status/last cycle summary, when a watcher runs in this process. */
   watcher?: unknown;
+  /** Agencies whose report for last year is overdue (src/history/analyze.ts missingReports). */
+  missing?: readonly { name: string; year: number; deadline: string }[];
 }
 
 /** `/status` for admins: portals (failing ones named), reports, chats, outbox incl. uncertain/failed. */
@@ -297,6 +299,13 @@ export function renderStatus(s: StatusInput, lang: Lang): string[] {
           (p) =>
             `• ${escapeHtml(names.get(p.portalId) ?? p.portalId)} ×${p.failures}${p.lastError ? ` — ${escapeHtml(p.lastError.slice(0, 200))}` : ""}`,
         ),
+    );
+  }
+  if (s.missing?.length) {
+    blocks.push(
+      m.statusMissing(s.missing.length),
+      ...s.missing.slice(0, 20).map((x) => `• ${escapeHtml(x.name)} ${x.year}（${escapeHtml(x.deadline)}）`),
+      ...(s.missing.length > 20 ? [`…(+${s.missing.length - 20})`] : []),
     );
   }
   if (s.watcher === undefined) blocks.push(m.statusNoWatcher);

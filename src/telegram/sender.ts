@@ -413,8 +413,8 @@ export class Sender {
     // (a crash before it completes leaves the row "sending" → uncertain, never a duplicate).
     const mark = (async () => {
       await this.o.hooks?.beforeMark?.(row, messageId);
-      // A sent row keeps its key (idempotency) but drops its text: the embedded store rewrites the
-      // whole file on every write, and 5,000 sent alerts would otherwise slow every later claim.
+      // A sent row keeps its key (idempotency) but drops its text: the store keeps every row in
+      // memory and rewrites its outbox journal now and then, and 5,000 sent texts would bloat both.
       await store.updateOutbox(row.key, { status: "sent", sentAt: this.now().toISOString(), messageId, lastError: null, text: "" });
       stats.sent++;
     })()

@@ -144,6 +144,87 @@ export function storeContract(
       expect((await s.getReport("r2"))?.report.year).toBe(2022);
     });
 
+    it("lists report heads (kept current on put, findReports order) and reads reports by ids", async () => {
+      const s = await fresh();
+      expect(await s.listReportHeads()).toEqual([]);
+      await s.putReports([
+        sampleStored("r1", {
+          report: sampleReport({
+            publishedAt: "2024-01-15",
+            findings: [
+              { rule: "t3.balance", severity: "error", message: "不平" },
+              { rule: "x.note", severity: "info", message: "说明" },
+              { rule: "t2.y", severity: "warning", message: "偏高" },
+            ],
+          }),
+        }),
+        sampleStored("r2", { portalId: "p2", agencyKey: "p2:发改委", report: sampleReport({ year: 2022, agency: "某市发展和改革委员会" }) }),
+      ]);
+      const heads = await s.listReportHeads();
+      expect(heads.map((h) => h.id)).toEqual((await s.findReports({})).map((r) => r.id));
+      expect(heads[0]).toEqual({
+        id: "r1",
+        url: "http://127.0.0.1/r1.html",
+        portalId: "p1",
+        agencyKey: null,
+        fetchedAt: "2024-02-01T00:00:00.000Z",
+        publishedAt: "2024-01-20",
+        report: { title: "某县2023年政府信息公开工作年度报告", agency: "某县人民政府", year: 2023, publishedAt: "2024-01-15" },
+        issues: [
+          { rule: "t3.balance", severity: "error", message: "不平" },
+          { rule: "t2.y", severity: "warning", message: "偏高" },
+        ],
+        findingCounts: { error: 1, warning: 1, info: 1 },
+      });
+      expect(heads[1]).toMatchObject({ portalId: "p2", agencyKey: "p2:发改委", report: { year: 2022, agency: "某市发展和改革委员会" } });
+      // Heads are shared: changing one must not be possible.
+      expect(() => {
+        (heads[0] as { portalId: string }).portalId = "x";
+      }).toThrow();
+      await s.putReport(sampleStored("r1", { portalId: "p3", report: sampleReport({ year: 2020 }) }));
+      await s.putReport(sampleStored("r3"));
+      const again = await s.listReportHeads();
+      expect(again.map((h) => [h.id, h.portalId, h.report.year])).toEqual([
+        ["r1", "p3", 2020],
+        ["r2", "p2", 2022],
+        ["r3", "p1", 2023],
+      ]);
+      expect(again.find((h) => h.id === "r1")?.findingCounts).toEqual({ error: 0, warning: 0, info: 0 });
+      const got = await s.getReports(["r3", "nope", "r1"]);
+      expect(got.map((r) => r.id)).toEqual(["r3", "r1"]);
+      got[0]!.report.year = 1;
+      expect((await s.getReport("r3"))?.report.year).toBe(2023);
+      expect(await s.getReports([])).toEqual([]);
+    });
+
+    it("finds report heads exactly as findReports finds reports", async () => {
+      const s = await fresh();
+      await s.putReports([
+        sampleStored("a1", { agencyKey: "p1:民政局", report: sampleReport({ agency: "甲县民政局", title: "甲县民政局2023年年报" }) }),
+        sampleStored("a2", { portalId: "p2", report: sampleReport({ agency: null, title: "乙镇人民政府2022年年报", year: 2022 }) }),
+        sampleStored("a3", { portalId: "p2", report: sampleReport({ agency: "丙市民政局", title: null }) }),
+        sampleStored("a4", { report: sampleReport({ agency: "民政", title: "局年报" }) }),
+      ]);
+      const queries = [
+        {},
+        { agency: "民政局" },
+        { agency: "  民政局 " },
+        { agency: "年报", year: 2022 },
+        { agency: "民政\u0000局" },
+        { agency: "民政局", portalId: "p2" },
+        { agencyKey: "p1:民政局" },
+        { portalId: "p1" },
+        { agency: "不存在" },
+      ];
+      for (const q of queries) {
+        const ids = (await s.findReports(q)).map((r) => r.id);
+        expect((await s.findReportHeads(q)).map((h) => h.id), JSON.stringify(q)).toEqual(ids);
+      }
+      expect((await s.findReportHeads({ agency: "民政局" })).map((h) => h.id)).toEqual(["a1", "a3"]);
+      // The joined agency/title form: "民政\0局" spans the agency and the title of a4.
+      expect((await s.findReportHeads({ agency: "民政\u0000局" })).map((h) => h.id)).toEqual(["a4"]);
+    });
+
     it("stores raw bytes by hash, idempotently", async () => {
       const s = await fresh();
       const hash = "0123456789abcdef".repeat(4);

@@ -43,9 +43,13 @@ export function charsetFromMeta(bytes: Uint8Array): string | null {
   return m?.[1] ? canonicalCharset(m[1]) : null;
 }
 
-const latin1Decoder = new TextDecoder("latin1");
-function latin1(b: Uint8Array): string {
-  return latin1Decoder.decode(b);
+/**
+ * Bytes → one character per byte (ISO-8859-1). Buffer's latin1 is a plain copy, ~100× faster
+ * than TextDecoder("latin1") (which is windows-1252 through ICU); the two differ only on bytes
+ * 0x80–0x9F, which no pattern matched here can use.
+ */
+export function latin1(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
 }
 
 // Decoders are reusable; building one per document costs more than decoding a small page.
@@ -77,9 +81,11 @@ function tryUtf8(bytes: Uint8Array): string | null {
  */
 export function decodeBytes(bytes: Uint8Array, contentType?: string | null): string {
   const bom = charsetFromBom(bytes);
-  const candidates = [bom, charsetFromContentType(contentType), charsetFromMeta(bytes)];
   let utf8: string | null | undefined;
-  for (const cs of candidates) {
+  // Candidates are computed lazily: the <meta> sniff is needed only when the BOM and header
+  // did not settle it.
+  for (let i = 0; i < 3; i++) {
+    const cs = i === 0 ? bom : i === 1 ? charsetFromContentType(contentType) : charsetFromMeta(bytes);
     if (!cs) continue;
     if (cs === "utf-8") {
       utf8 ??= tryUtf8(bytes); // strips a BOM

@@ -7,12 +7,13 @@ function startsWith(b: Uint8Array, sig: number[], at = 0): boolean {
   return sig.every((x, i) => b[at + i] === x);
 }
 
+/** The first `n` bytes, one character per byte (a Buffer latin1 copy, not a per-byte concat). */
 function asciiHead(b: Uint8Array, n: number): string {
-  let s = "";
-  const end = Math.min(b.length, n);
-  for (let i = 0; i < end; i++) s += String.fromCharCode(b[i] as number);
-  return s;
+  return Buffer.from(b.buffer, b.byteOffset, Math.min(b.byteLength, n)).toString("latin1");
 }
+
+// The control bytes looksBinary counts: all below 0x20 but tab, LF, FF, CR and ESC.
+const CONTROL = /[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]/;
 
 /** Share of control bytes (other than tab/LF/CR/FF/ESC) in the first 4 KB: text has none. */
 function looksBinary(b: Uint8Array): boolean {
@@ -20,6 +21,8 @@ function looksBinary(b: Uint8Array): boolean {
   if (end === 0) return false;
   // UTF-16 text has NULs in every other byte: a BOM says so.
   if ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff)) return false;
+  // Text has no control bytes at all: one native scan settles the common case.
+  if (!CONTROL.test(asciiHead(b, end))) return false;
   let ctrl = 0;
   for (let i = 0; i < end; i++) {
     const c = b[i] as number;

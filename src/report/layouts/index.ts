@@ -19,6 +19,8 @@ export interface Tables {
 }
 
 const SECTION5 = /五、(?:政府信息公开工作)?存在|存在的主要问题及/;
+const T4_HEAD = /行政复议/;
+const THOUSANDS = /(\d{1,3}),(?=\d{3}(?!\d))/g;
 
 function gluedFindings(table: string, label: string, cellRef: string, read: ReadCells): Finding[] {
   if (read.how !== "glued" || !read.glued) return [];
@@ -68,7 +70,7 @@ function preLayout(year: number): Tables {
 /** Read every table the scan text holds. `narrative` is the normalised plain text. */
 export function readTables(scan: string, narrative: string, year: number | null): Tables {
   // Thousands separators ("73,021") would split one cell in two.
-  const c = compact(scan.replace(/(\d{1,3}),(?=\d{3}(?!\d))/g, "$1"));
+  const c = compact(scan.replace(THOUSANDS, "$1"));
   const findings: Finding[] = [];
   let layout: Layout = null;
   let activeDisclosure: ActiveDisclosure | null = null;
@@ -87,7 +89,7 @@ export function readTables(scan: string, narrative: string, year: number | null)
   let rest: Token[] = [];
 
   if (s2 >= 0) {
-    const t4Head = find(c, /行政复议/, s2, s3 >= 0 ? s3 : sec5)?.start;
+    const t4Head = find(c, T4_HEAD, s2, s3 >= 0 ? s3 : sec5)?.start;
     const limit = Math.min(s3 >= 0 ? s3 : c.length, t4Head ?? c.length, sec5 > s2 ? sec5 : c.length);
     const kind = t2Layout(c.slice(s2, limit));
     if (kind) {
@@ -103,7 +105,7 @@ export function readTables(scan: string, narrative: string, year: number | null)
   }
 
   if (s3 >= 0) {
-    const t4Head = find(c, /行政复议/, s3)?.start;
+    const t4Head = find(c, T4_HEAD, s3)?.start;
     const limit = Math.min(t4Head ?? c.length, find(c, SECTION5, s3)?.start ?? c.length);
     const t3 = readTable3(c, s3, limit);
     if (t3) {

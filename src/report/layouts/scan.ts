@@ -27,16 +27,27 @@ export interface Hit {
   end: number;
 }
 
+// Global copies of the patterns, by pattern object (module-level constants hit every time) and,
+// for patterns built afresh per call, by source.
+const compiledByRe = new WeakMap<RegExp, RegExp>();
 const compiled = new Map<string, RegExp>();
 
-/** First match of `re` in `c` within [from, to). Patterns are compiled once (sticky-free, global). */
-export function find(c: string, re: RegExp, from: number, to: number = c.length): Hit | null {
+function globalCopy(re: RegExp): RegExp {
+  let g = compiledByRe.get(re);
+  if (g) return g;
   const key = `${re.flags}/${re.source}`;
-  let g = compiled.get(key);
+  g = compiled.get(key);
   if (!g) {
     g = new RegExp(re.source, re.flags.includes("g") ? re.flags : `${re.flags}g`);
     compiled.set(key, g);
   }
+  compiledByRe.set(re, g);
+  return g;
+}
+
+/** First match of `re` in `c` within [from, to). Patterns are compiled once (sticky-free, global). */
+export function find(c: string, re: RegExp, from: number, to: number = c.length): Hit | null {
+  const g = globalCopy(re);
   g.lastIndex = from;
   const m = g.exec(c);
   if (!m || m.index >= to) return null;
@@ -74,10 +85,15 @@ export function valueRun(c: string, from: number, to: number): string {
 /** Tokens of a value run: numbers, and null markers (blank cell, "/", "—", "-"). */
 export function tokens(run: string): Token[] {
   const out: Token[] = [];
-  for (const m of run.matchAll(TOKEN)) {
+  // An exec loop on the shared global pattern: matchAll would clone the pattern on every call.
+  TOKEN.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = TOKEN.exec(run)) !== null) {
     const raw = m[0];
     if (raw === ".") continue;
-    if (/\d/.test(raw)) out.push({ kind: "num", raw, value: Number(raw) });
+    // Only the number alternative holds digits, and it always ends with one.
+    const last = raw.charCodeAt(raw.length - 1);
+    if (last >= 48 && last <= 57) out.push({ kind: "num", raw, value: Number(raw) });
     else out.push({ kind: "null", raw });
   }
   return out;
@@ -101,8 +117,7 @@ export interface ReadCells {
  */
 export function readCells(run: string, k: number, accept?: (vals: number[]) => boolean, allowNegative = false): ReadCells {
   const toks = tokens(run);
-  const nulls = (): (number | null)[] => Array<number | null>(k).fill(null);
-  if (toks.length === 0) return { cells: nulls(), how: "none", rest: [] };
+  if (toks.length === 0) return { cells: nulls(k), how: "none", rest: [] };
   if (toks.length >= k) {
     const cells = toks.slice(0, k).map((t) => (t.kind === "num" && (allowNegative || t.value >= 0) ? t.value : null));
     return { cells, how: "cells", rest: toks.slice(k) };
@@ -112,6 +127,12 @@ export function readCells(run: string, k: number, accept?: (vals: number[]) => b
     const split = splitGlued(raw, k, accept);
     return { cells: split.cells, how: "glued", glued: { raw, split }, rest: [] };
   }
-  return { cells: nulls(), how: "none", rest: [] };
+  return { cells: nulls(k), how: "none", rest: [] };
+}
+
+// Module-level rather than a closure in readCells: under tsx (keepNames) every named closure
+// costs an Object.defineProperty per call, and readCells runs for every row.
+function nulls(k: number): (number | null)[] {
+  return Array<number | null>(k).fill(null);
 }
 

@@ -16,13 +16,11 @@ export function t2Layout(region: string): "2021" | "2019" | null {
 /** Where 表二 starts in the compact text, or -1. */
 export function t2Start(c: string): number {
   // A table section header is followed by 信息内容; a bare "第二十条" may be prose quoting the 条例.
-  return (
-    find(c, /第二十条第\(一\)项/, 0)?.start ??
-    find(c, /第二十条第\([一二三四五六七八九]\)项信息内容/, 0)?.start ??
-    find(c, /信息内容(?:本年制发|本年新制作)/, 0)?.start ??
-    -1
-  );
+  return find(c, T2_ITEM1, 0)?.start ?? find(c, T2_ITEM_N, 0)?.start ?? find(c, T2_CONTENT, 0)?.start ?? -1;
 }
+const T2_ITEM1 = /第二十条第\(一\)项/;
+const T2_ITEM_N = /第二十条第\([一二三四五六七八九]\)项信息内容/;
+const T2_CONTENT = /信息内容(?:本年制发|本年新制作)/;
 
 /** One 表二 row as read (for glued-cell findings). */
 export interface T2RowRead {
@@ -122,20 +120,27 @@ function narrowByNarrative(read: ReadCells, narrative: string, k: number): ReadC
   return { ...read, cells: split.cells, glued: { raw: read.glued.raw, split, narrative: true } };
 }
 
-const cell = (m: Map<string, (number | null)[]>, key: string, i: number): number | null => m.get(key)?.[i] ?? null;
+type Cells = Map<string, (number | null)[]>;
+const cell = (m: Cells, key: string, i: number): number | null => m.get(key)?.[i] ?? null;
+// Row builders at module level (no per-call named closures, which tsx's keepNames makes costly).
+const nonNeg = (v: number | null): number | null => (v !== null && v < 0 ? null : v);
+function triple(cells: Cells, key: string): ActiveDisclosure2021["regulations"] {
+  return { made: cell(cells, key, 0), repealed: cell(cells, key, 1), valid: cell(cells, key, 2) };
+}
+function docs(cells: Cells, key: string): ActiveDisclosure2019["regulations"] {
+  return { newMade: nonNeg(cell(cells, key, 0)), newPublished: nonNeg(cell(cells, key, 1)), totalPublic: nonNeg(cell(cells, key, 2)) };
+}
+function items(cells: Cells, key: string): ActiveDisclosure2019["licensing"] {
+  return { prevYearItems: nonNeg(cell(cells, key, 0)), change: cell(cells, key, 1), decisions: nonNeg(cell(cells, key, 2)) };
+}
 
 /** Read a 2021-layout 表二 from c[start, limit). */
 export function readTable2021(c: string, start: number, limit: number, narrative: string): Table2<ActiveDisclosure2021> {
   const { cells, rows, end, rest } = readRows(c, start, limit, ROWS_2021, narrative);
-  const triple = (key: string): { made: number | null; repealed: number | null; valid: number | null } => ({
-    made: cell(cells, key, 0),
-    repealed: cell(cells, key, 1),
-    valid: cell(cells, key, 2),
-  });
   return {
     table: {
-      regulations: triple("regulations"),
-      normativeDocuments: triple("normativeDocuments"),
+      regulations: triple(cells, "regulations"),
+      normativeDocuments: triple(cells, "normativeDocuments"),
       licensing: cell(cells, "licensing", 0),
       punishment: cell(cells, "punishment", 0),
       coercion: cell(cells, "coercion", 0),
@@ -150,26 +155,15 @@ export function readTable2021(c: string, start: number, limit: number, narrative
 /** Read a 2019-layout 表二 from c[start, limit). */
 export function readTable2019(c: string, start: number, limit: number, narrative: string): Table2<ActiveDisclosure2019> {
   const { cells, rows, end, rest } = readRows(c, start, limit, ROWS_2019, narrative);
-  const nonNeg = (v: number | null): number | null => (v !== null && v < 0 ? null : v);
-  const docs = (key: string): ActiveDisclosure2019["regulations"] => ({
-    newMade: nonNeg(cell(cells, key, 0)),
-    newPublished: nonNeg(cell(cells, key, 1)),
-    totalPublic: nonNeg(cell(cells, key, 2)),
-  });
-  const items = (key: string): ActiveDisclosure2019["licensing"] => ({
-    prevYearItems: nonNeg(cell(cells, key, 0)),
-    change: cell(cells, key, 1),
-    decisions: nonNeg(cell(cells, key, 2)),
-  });
   return {
     table: {
       format: "2019",
-      regulations: docs("regulations"),
-      normativeDocuments: docs("normativeDocuments"),
-      licensing: items("licensing"),
-      otherServices: items("otherServices"),
-      punishment: items("punishment"),
-      coercion: items("coercion"),
+      regulations: docs(cells, "regulations"),
+      normativeDocuments: docs(cells, "normativeDocuments"),
+      licensing: items(cells, "licensing"),
+      otherServices: items(cells, "otherServices"),
+      punishment: items(cells, "punishment"),
+      coercion: items(cells, "coercion"),
       fees: { prevYearItems: nonNeg(cell(cells, "fees", 0)), change: cell(cells, "fees", 1) },
       procurement: { projects: nonNeg(cell(cells, "procurement", 0)), amount: nonNeg(cell(cells, "procurement", 1)) },
     },

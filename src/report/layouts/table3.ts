@@ -41,6 +41,7 @@ const OTHER_SUB: ReadonlyArray<{ key: RequestRowKey; re: RegExp }> = [
 ];
 const TOTAL = /\(七\)总计/;
 const FORWARD = /结转下年度/;
+const START = /本年新收/;
 
 /** One row as read, for findings about squashed cells. */
 export interface RowRead {
@@ -62,22 +63,26 @@ export interface Table3 {
 
 /** Where 表三 starts: the first "本年新收" at/after `from`, or -1. */
 export function t3Start(c: string, from: number): number {
-  return find(c, /本年新收/, from)?.start ?? -1;
+  return find(c, START, from)?.start ?? -1;
+}
+
+type Loc = { key: RequestRowKey; start: number; end: number };
+
+/** Find one row label in c[cur, to); when found, record it and return where the search goes on. */
+function locate(c: string, locs: Loc[], key: RequestRowKey, re: RegExp, cur: number, to: number): number {
+  const h = find(c, re, cur, to);
+  if (!h) return cur;
+  locs.push({ key, start: h.start, end: h.end });
+  return h.end;
 }
 
 /** Read 表三 from the compact text c[start, limit). At least two rows, one with a number. */
 export function readTable3(c: string, start: number, limit: number): Table3 | null {
-  type Loc = { key: RequestRowKey; start: number; end: number };
   const locs: Loc[] = [];
   let cur = start;
-  const locate = (key: RequestRowKey, re: RegExp, to: number): void => {
-    const h = find(c, re, cur, to);
-    if (h) {
-      locs.push({ key, start: h.start, end: h.end });
-      cur = h.end;
-    }
-  };
-  for (const r of T3_ROWS) locate(r.key, r.re, limit);
+  // Rows are located in table order, each after the previous one (a plain loop, not a named
+  // closure: under tsx every named closure costs a defineProperty per call).
+  for (const r of T3_ROWS) cur = locate(c, locs, r.key, r.re, cur, limit);
   const group = find(c, OTHER_GROUP, cur, limit);
   const totalHit = find(c, TOTAL, group?.end ?? cur, limit);
   let collapsedOther = false;
@@ -85,7 +90,7 @@ export function readTable3(c: string, start: number, limit: number): Table3 | nu
     const subEnd = totalHit?.start ?? limit;
     cur = group.end;
     const before = locs.length;
-    for (const r of OTHER_SUB) locate(r.key, r.re, subEnd);
+    for (const r of OTHER_SUB) cur = locate(c, locs, r.key, r.re, cur, subEnd);
     if (locs.length === before) {
       locs.push({ key: "otherHandling", start: group.start, end: group.end });
       collapsedOther = true;
@@ -95,7 +100,7 @@ export function readTable3(c: string, start: number, limit: number): Table3 | nu
     locs.push({ key: "total", start: totalHit.start, end: totalHit.end });
     cur = totalHit.end;
   }
-  locate("carriedForward", FORWARD, limit);
+  cur = locate(c, locs, "carriedForward", FORWARD, cur, limit);
   if (locs.length < 2) return null;
 
   const requests: Requests = {};

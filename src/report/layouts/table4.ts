@@ -8,6 +8,7 @@ import { find, readCells, type ReadCells, type Token } from "./scan.js";
 
 /** Heading of section 五, which ends 表四. */
 const SECTION5 = /五、(?:政府信息公开工作)?存在|存在的主要问题/;
+const HEAD = /行政复议/;
 
 /** Split 15 cells into the three blocks. */
 export function toReviewLitigation(cells: (number | null)[]): ReviewLitigation {
@@ -27,7 +28,7 @@ export interface Table4 {
 
 /** Read 表四 from c[from, limit): the header (行政复议 …), then the first numeric run. */
 export function readTable4(c: string, from: number, limit: number): Table4 | null {
-  const head = find(c, /行政复议/, from, limit);
+  const head = find(c, HEAD, from, limit);
   if (!head) return null;
   const sec5 = find(c, SECTION5, head.end, limit);
   const end = sec5 ? sec5.start : Math.min(limit, head.end + 2000);

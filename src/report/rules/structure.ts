@@ -4,7 +4,7 @@
  */
 import type { Finding, Report } from "../schema.js";
 import { finding } from "./finding.js";
-import { compact, compactSentences, lines, memo, newMemo, quote } from "./text.js";
+import { compact, compactSentences, headLines, memo, newMemo, quote } from "./text.js";
 
 /** The six sections of the 2021 (and 2019) layout, with loose title patterns. */
 export const SECTIONS = [
@@ -86,7 +86,7 @@ export function checkSections(report: Pick<Report, "layout" | "year">, text: str
       finding(
         "completeness.section",
         "warning",
-        `缺少第${missing.map((s) => `${s.numeral}部分“${s.zh}”`).join("、")}`,
+        `缺少${missing.map((s) => `第${s.numeral}部分“${s.zh}”`).join("、")}`,
         `Missing section(s): ${missing.map((s) => `${s.n} (${s.en})`).join(", ")}`,
         missing.map((s) => `section.${s.n}`),
       ),
@@ -155,6 +155,8 @@ const UNIT_WORDS = new Set(
 /** Characters that are themselves a count (一条, 多件, 若干篇). */
 const COUNT_CHARS = "零一二三四五六七八九十百千万亿两几多数若干余";
 
+const UNIT_AFTER_NOUN = /([\u4e00-\u9fff])(条|件|篇)(?=[，,、：:）)]|$)/g;
+
 const COUNT_VERB = new RegExp(`(?:公开|发布|受理|收到|办理|制发|更新|累计|全年共|共计)[^\\d${COUNT_CHARS}]*$`);
 
 /**
@@ -165,8 +167,10 @@ const COUNT_VERB = new RegExp(`(?:公开|发布|受理|收到|办理|制发|更�
 export function checkPlaceholders(text: string): Finding[] {
   const out: Finding[] = [];
   const seen = new Set<string>();
+  // One pattern object for all sentences (each loop below runs exec to null, which resets lastIndex).
+  const re = UNIT_AFTER_NOUN;
+  re.lastIndex = 0;
   for (const s of compactSentences(text)) {
-    const re = /([\u4e00-\u9fff])(条|件|篇)(?=[，,、：:）)]|$)/g;
     let m: RegExpExecArray | null;
     while ((m = re.exec(s)) !== null) {
       const word = m[0];
@@ -209,7 +213,7 @@ export function statedPeriodYears(text: string): number[] {
 /** Year in the title: the report's title, else the first heading-like line naming a 年度报告. */
 export function titleYear(title: string | null, text: string): number | null {
   // Only short lines near the top: an intro paragraph may cite other years' documents.
-  const cands = [title ?? "", ...lines(text).slice(0, 15).filter((l) => l.trim().length <= 60 && /年度?报告|年报/.test(l))];
+  const cands = [title ?? "", ...headLines(text, 15).filter((l) => l.trim().length <= 60 && /年度?报告|年报/.test(l))];
   for (const t of cands) {
     const m = /(\d{4})\s*年/.exec(t.replace(/\s+/g, ""));
     if (m) return Number(m[1]);

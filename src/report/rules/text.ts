@@ -7,9 +7,30 @@
 /** PDF page-number lines such as "- 3 -" or "—3—". */
 const PAGE_NUMBER = /^\s*[-—–]\s*\d{1,3}\s*[-—–]\s*$/;
 
-/** Lines of the text without page-number lines. */
+/**
+ * Lines of the text without page-number lines. Several rules ask for the same document's lines,
+ * so the last result is cached: treat the array as read-only.
+ */
 export function lines(text: string): string[] {
-  return text.split(/\r\n|\r|\n/).filter((l) => !PAGE_NUMBER.test(l));
+  return memo(linesCache, text, () => (text.includes("\r") ? text.split(/\r\n|\r|\n/) : text.split("\n")).filter((l) => !PAGE_NUMBER.test(l)));
+}
+
+const LINE_END = /\r\n|\r|\n/g;
+
+/** The first `n` of `lines(text)`, without splitting the whole text (titles sit at the top). */
+export function headLines(text: string, n: number): string[] {
+  const out: string[] = [];
+  let pos = 0;
+  while (out.length < n) {
+    LINE_END.lastIndex = pos;
+    const m = LINE_END.exec(text);
+    const end = m ? m.index : text.length;
+    const l = text.slice(pos, end);
+    if (!PAGE_NUMBER.test(l)) out.push(l);
+    if (!m) break;
+    pos = end + m[0].length;
+  }
+  return out;
 }
 
 /**
@@ -17,8 +38,19 @@ export function lines(text: string): string[] {
  * by spaces merge — fine for the narrative patterns, which always need a unit after the number.
  */
 export function compact(text: string): string {
-  return memo(compactCache, text, () => lines(text).join("\n").replace(/[\s\u3000\u00a0]+/g, ""));
+  // Without a page-number line (the quick test finds every line `lines` would drop), the
+  // lines joined are the text itself minus its line breaks, which the whitespace pass removes.
+  return memo(compactCache, text, () => (MAYBE_PAGE_NUMBER.test(text) ? lines(text).join("") : text).replace(/[\s\u3000\u00a0]+/g, ""));
 }
+
+/**
+ * A page-number line anywhere in the text, in one scan: PAGE_NUMBER with "\s" read as whitespace
+ * but a line break, and "^…$" as the line boundaries `lines` splits on.
+ */
+const MAYBE_PAGE_NUMBER = (() => {
+  const sp = "[\\t\\v\\f \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]*";
+  return new RegExp(`(?:^|[\\r\\n])${sp}[-—–]${sp}\\d{1,3}${sp}[-—–]${sp}(?=[\\r\\n]|$)`);
+})();
 
 /** Sentences of the compacted text, split on 。！？；. */
 export function compactSentences(text: string): string[] {
@@ -37,6 +69,7 @@ export interface Memo<T> {
   key: string | null;
   value: T | null;
 }
+const linesCache: Memo<string[]> = { key: null, value: null };
 const compactCache: Memo<string> = { key: null, value: null };
 const sentenceCache: Memo<string[]> = { key: null, value: null };
 

@@ -8,7 +8,8 @@ import type { OutboxStatus } from "../../store/types.js";
 import { escapeHtml, splitMessage } from "../format.js";
 import { renderObject, renderStatus } from "../replies.js";
 import type { BotContext } from "./context.js";
-import { argOf, errorText, htmlOptions, isBotAdmin, replyHtml } from "./context.js";
+import { argOf, errorText, htmlOptions, isBotAdmin, nowOf, replyHtml } from "./context.js";
+import { missingReports } from "../../history/analyze.js";
 
 /** The admin command family. */
 export function adminCommands(): Composer<BotContext> {
@@ -31,11 +32,19 @@ export function adminCommands(): Composer<BotContext> {
         watcherStatus = { error: errorText(e) };
       }
     }
+    const portalList = await portals.list();
+    let missing: Awaited<ReturnType<typeof missingReports>> = [];
+    try {
+      missing = await missingReports(store, portalList, nowOf(ctx.nb.deps), ctx.nb.deps.identity ? { identity: ctx.nb.deps.identity() } : {});
+    } catch (e) {
+      log.warn({ err: errorText(e) }, "missing-report check failed");
+    }
     await replyHtml(
       ctx,
       renderStatus(
         {
-          portals: await portals.list(),
+          portals: portalList,
+          missing,
           states: await store.listPortalStates(),
           reports: await store.countReports(),
           outbox,

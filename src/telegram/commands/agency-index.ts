@@ -1,15 +1,17 @@
 /**
  * An in-memory index of stored reports by agency, for /latest, /report and /anomalies.
  *
- * Why: the Store has no cheap listing — `findReports({})` clones every report (≈ 1.8 s for 10,000
- * reports here), far too slow to run per command. The index keeps only what matching needs (names,
- * years, ids, the error/warning findings) and is rebuilt when the store changed: the report count
+ * Why: matching needs the agencies grouped and normalised, which is too much work per command at
+ * 100,000 reports. The index is built from the store's report heads (`listReportHeads()`: small,
+ * kept in memory by the store; `findReports({})` would clone every full report, ≈ 1.8 s for 10,000)
+ * and keeps only what matching needs (names, years, ids, the error/warning findings). It is rebuilt
+ * when the store changed: the report count
  * moved, a new watcher event exists (new/updated/baseline reports), or it is older than
  * `INDEX_TTL_MS` (reparse and backfill change reports without events). A full report is then read
  * with `getReport(id)`.
  */
 import type { Finding } from "../../report/schema.js";
-import type { Store, StoredReport } from "../../store/types.js";
+import type { ReportHead as StoreReportHead, Store, StoredReport } from "../../store/types.js";
 import { agencyName } from "../replies.js";
 import { normalizeName } from "./args.js";
 
@@ -39,7 +41,7 @@ export interface AgencyGroup {
 }
 
 /** The identity used to group reports: the history helper's agencyKey when set, else the normalised name. */
-export function groupKey(r: StoredReport): string {
+export function groupKey(r: StoredReport | StoreReportHead): string {
   return r.agencyKey ?? `n:${normalizeName(agencyName(r))}`;
 }
 
@@ -48,9 +50,9 @@ export function newestFirst(a: Pick<ReportHead, "year" | "fetchedAt">, b: Pick<R
   return (b.year ?? -1) - (a.year ?? -1) || b.fetchedAt.localeCompare(a.fetchedAt);
 }
 
-/** Groups reports by agency (pure). */
-export function buildGroups(reports: readonly StoredReport[]): AgencyGroup[] {
-  const groups = new Map<string, AgencyGroup & { newest: StoredReport }>();
+/** Groups reports (full, or the store's heads) by agency (pure). */
+export function buildGroups(reports: readonly (StoredReport | StoreReportHead)[]): AgencyGroup[] {
+  const groups = new Map<string, AgencyGroup & { newest: StoredReport | StoreReportHead }>();
   for (const r of reports) {
     const key = groupKey(r);
     const head: ReportHead = {
@@ -58,7 +60,7 @@ export function buildGroups(reports: readonly StoredReport[]): AgencyGroup[] {
       portalId: r.portalId,
       year: r.report.year,
       fetchedAt: r.fetchedAt,
-      issues: r.report.findings.filter((f) => f.severity !== "info"),
+      issues: "issues" in r ? [...r.issues] : r.report.findings.filter((f) => f.severity !== "info"),
     };
     const title = r.report.title ? normalizeName(r.report.title) : null;
     const g = groups.get(key);
@@ -110,8 +112,8 @@ export async function agencyGroups(store: Store, now: number = Date.now()): Prom
   // Concurrent commands share one rebuild.
   slot.building ??= (async () => {
     const seq = await lastSeq(store, 0);
-    const reports = await store.findReports({});
-    return { groups: buildGroups(reports), count: reports.length, seq, at: now };
+    const heads = await store.listReportHeads();
+    return { groups: buildGroups(heads), count: heads.length, seq, at: now };
   })();
   try {
     slot.built = await slot.building;

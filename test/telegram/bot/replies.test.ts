@@ -148,4 +148,21 @@ describe("misc", () => {
     expect(text).toContain("不确定 1，失败 5");
     expect(text).toContain("监测程序未在本进程中运行");
   });
+  it("renderStatus lists agencies whose report for last year is overdue", () => {
+    const text = plain(
+      renderStatus(
+        {
+          portals: [{ id: "hz", name: "淮安市洪泽区人民政府", url: "http://x" }],
+          states: [],
+          reports: 2,
+          outbox: {},
+          chats: { active: 0, total: 0 },
+          missing: [{ name: "<洪泽区>人民政府", year: 2025, deadline: "2026-03-31" }],
+        },
+        "zh",
+      ).join("\n"),
+    );
+    expect(text).toContain("逾期未发布上一年度年报（已过截止日期）：1 个机关");
+    expect(text).toContain("<洪泽区>人民政府 2025（2026-03-31）");
+  });
 });

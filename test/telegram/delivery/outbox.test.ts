@@ -59,4 +59,34 @@ describe("fanOut", () => {
     expect((await t.store.getChat(1))!.lastDigestAt).toBe("2026-03-02T00:00:00.000Z"); // Monday 08:00 Shanghai
     expect(await t.store.listOutbox()).toEqual([]);
   });
+
+  it("digests list the subscribed agencies whose report for last year is overdue", async () => {
+    const t = await tempStore();
+    cleanups.push(t.cleanup);
+    await t.store.putChat(chat(1, { digest: { mode: "daily", time: "08:00" } }));
+    await t.store.putChat(chat(2, { digest: { mode: "daily", time: "08:00" } }));
+    await t.store.addSubscription(sub(1, "region", "宿迁"));
+    await t.store.addSubscription(sub(2, "agency", "平潭"));
+    const asked: Date[] = [];
+    const deps: FanoutDeps = {
+      store: t.store,
+      portals: () => [portal("sy", "沭阳县", "江苏 宿迁"), portal("pt", "平潭综合实验区", "福建 平潭")],
+      adminChatIds: [],
+      tz: "Asia/Shanghai",
+      now: () => new Date(),
+      log: pino({ level: "silent" }),
+      overdue: async (now) => {
+        asked.push(now);
+        return [{ portalId: "sy", name: "沭阳县<发展和改革局>", year: 2025, deadline: "2026-01-31" }];
+      },
+    };
+    const at = new Date("2026-04-02T01:00:00Z"); // 09:00 Shanghai, after the 08:00 slot
+    expect(await enqueueDigests(deps, at)).toBe(1);
+    expect(asked).toHaveLength(1); // one check per run, whatever the number of chats
+    const [row] = await t.store.listOutbox({ chatId: 1 });
+    expect(row!.text).toContain("逾期未发布上一年度年报：1 个机关");
+    expect(row!.text).toContain("沭阳县&lt;发展和改革局&gt; 2025 年度（截止 2026-01-31）");
+    // Chat 2 follows 平潭 only: nothing new and nothing overdue for it → no digest.
+    expect(await t.store.listOutbox({ chatId: 2 })).toEqual([]);
+  });
 });
