@@ -1,4 +1,6 @@
 /** Shared shape of CLI subcommands: each feature folder exports `commands` (see src/cli.ts). */
+import { ConfigError, loadConfig, type Config } from "./config.js";
+
 
 export interface CliContext {
   /** Arguments after the subcommand name. */
@@ -34,3 +36,16 @@ export const EXIT = {
   /** Network failure. */
   network: 6,
 } as const;
+
+/** The configuration from the command's environment; a bad variable is reported (by name) as null. */
+export function configOrReport(ctx: CliContext): Config | null {
+  try {
+    return loadConfig(ctx.env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      ctx.err(e.message);
+      return null;
+    }
+    throw e;
+  }
+}

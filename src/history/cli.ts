@@ -8,8 +8,8 @@ import { createWriteStream } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { CliCommand, CliContext } from "../cli-types.js";
-import { EXIT } from "../cli-types.js";
-import { ConfigError, loadConfig, type Config } from "../config.js";
+import { EXIT, configOrReport } from "../cli-types.js";
+import type { Config } from "../config.js";
 import { LowdbStore } from "../store/lowdb.js";
 import { StoreCorruptError, type PortalEntry, type Store, type StoredReport } from "../store/types.js";
 import { PortalsFileError, loadPortals } from "../watch/portals.js";
@@ -50,16 +50,8 @@ interface Ctx {
 }
 
 async function withStore(ctx: CliContext, fn: (c: Ctx) => Promise<number>): Promise<number> {
-  let config: Config;
-  try {
-    config = loadConfig(ctx.env);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      ctx.err(e.message);
-      return EXIT.config;
-    }
-    throw e;
-  }
+  const config = configOrReport(ctx);
+  if (!config) return EXIT.config;
   const paths = historyPaths(config, ctx.cwd);
   const id = await loadIdentity(paths.portalsFile, paths.overridesFile);
   if (!id.ok) {

@@ -93,15 +93,20 @@ export class DurableJSONFile<T> implements Adapter<T> {
       await unlink(tmp).catch(() => undefined);
       throw e;
     }
+    await fsyncDir(dir);
+  }
+}
+
+/** fsync a directory so a rename in it survives power loss (best effort). */
+export async function fsyncDir(dir: string): Promise<void> {
+  try {
+    const dh = await open(dir, "r");
     try {
-      const dh = await open(dir, "r");
-      try {
-        await dh.sync();
-      } finally {
-        await dh.close();
-      }
-    } catch {
-      // fsync on a directory is not supported everywhere; the rename itself is still atomic.
+      await dh.sync();
+    } finally {
+      await dh.close();
     }
+  } catch {
+    // fsync on a directory is not supported everywhere; the rename itself is still atomic.
   }
 }

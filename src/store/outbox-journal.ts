@@ -14,6 +14,7 @@
  * When the journal holds many more lines than live rows (or rows were pruned) it is rewritten
  * via temp file + fsync + rename, so a crash leaves either the old or the new journal.
  */
+import { fsyncDir } from "./durable-file.js";
 import { mkdir, open, readFile, rename, unlink, type FileHandle } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { OutboxItem } from "./types.js";
@@ -298,15 +299,3 @@ export class OutboxJournal {
   }
 }
 
-async function fsyncDir(dir: string): Promise<void> {
-  try {
-    const dh = await open(dir, "r");
-    try {
-      await dh.sync();
-    } finally {
-      await dh.close();
-    }
-  } catch {
-    // fsync on a directory is not supported everywhere; the rename itself is still atomic.
-  }
-}

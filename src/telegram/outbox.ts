@@ -19,6 +19,7 @@
  *   subscriptions, never one alert per historical report. portalDown/portalRecovered go to
  *   ADMIN_CHAT_IDS only. "noReport" events are not sent to anyone.
  */
+import { defaultChat } from "./chats.js";
 import type { Logger } from "pino";
 import type { Chat, OutboxItem, PortalEntry, Store, StoredReport, Subscription, WatchEvent } from "../store/types.js";
 import { formatBaseline, formatDigest, formatNewReport, formatPortalAlert, formatUpdatedReport, type DigestEntry, type Locale, type OverdueAgency } from "./alerts.js";
@@ -45,19 +46,6 @@ export function outboxKey(chatId: number, threadId: number | undefined, eventId:
   return `${chatId}:${threadId ?? 0}:${eventId}:${part}`;
 }
 
-/** A default chat row for a chat that has subscriptions (or is an admin) but no row yet. */
-function defaultChat(id: number, now: Date): Chat {
-  return {
-    id,
-    type: id > 0 ? "private" : "supergroup",
-    active: true,
-    lang: "zh",
-    digest: { mode: "off", time: "09:00" },
-    quiet: null,
-    lastDigestAt: null,
-    createdAt: now.toISOString(),
-  };
-}
 
 /** Builds the outbox rows of one message (its parts) for one chat/topic. */
 export function rowsFor(

@@ -21,6 +21,7 @@
  * - 5xx and network errors: retried with exponential backoff (stored as notBefore), at most
  *   `maxAttempts` attempts, then "failed" with lastError.
  */
+import { defaultChat } from "./chats.js";
 import { GrammyError, HttpError, type Api } from "grammy";
 import type { Logger } from "pino";
 import type { Chat, OutboxItem, Store } from "../store/types.js";
@@ -178,16 +179,7 @@ const BLOCKED_RE = /blocked|kicked|deactivated|not a member|can't initiate|chat 
 /** Marks a chat inactive with a reason (kept; reversible). */
 export async function deactivateChat(store: Store, chatId: number, reason: string, now: Date): Promise<void> {
   const chat = await store.getChat(chatId);
-  const base: Chat = chat ?? {
-    id: chatId,
-    type: chatId > 0 ? "private" : "supergroup",
-    active: true,
-    lang: "zh",
-    digest: { mode: "off", time: "09:00" },
-    quiet: null,
-    lastDigestAt: null,
-    createdAt: now.toISOString(),
-  };
+  const base: Chat = chat ?? defaultChat(chatId, now);
   await store.putChat({ ...base, active: false, inactiveReason: reason });
 }
 

@@ -6,8 +6,8 @@ import { resolve, join } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import pino from "pino";
 import type { CliCommand, CliContext } from "../cli-types.js";
-import { EXIT } from "../cli-types.js";
-import { ConfigError, loadConfig, type Config } from "../config.js";
+import { EXIT, configOrReport } from "../cli-types.js";
+import type { Config } from "../config.js";
 import { LowdbStore } from "../store/lowdb.js";
 import { StoreLockedError } from "../store/lock.js";
 import { StoreCorruptError, type PortalEntry } from "../store/types.js";
@@ -53,16 +53,8 @@ function fetcherFor(config: Config): HttpFetcher {
  */
 async function withEnv(ctx: CliContext, fn: (env: Env) => Promise<number>, mode: "read" | "write" | "none" = "read"): Promise<number> {
   const openStore = mode !== "none";
-  let config: Config;
-  try {
-    config = loadConfig(ctx.env);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      ctx.err(e.message);
-      return EXIT.config;
-    }
-    throw e;
-  }
+  const config = configOrReport(ctx);
+  if (!config) return EXIT.config;
   const dataDir = resolve(ctx.cwd, config.DATA_DIR);
   const store = new LowdbStore(dataDir, { lock: mode === "write" });
   const fetcher = fetcherFor(config);

@@ -8,6 +8,7 @@ import type { Logger } from "pino";
 import type { Config } from "../../config.js";
 import type { Chat, PortalEntry, Store } from "../../store/types.js";
 import type { Identity } from "../../history/identity.js";
+import { defaultChat } from "../chats.js";
 import { messages } from "../i18n.js";
 import type { Lang, Messages } from "../i18n.js";
 import { sanitizeArg, MAX_ARG_CHARS } from "./args.js";
@@ -68,17 +69,7 @@ export function nowOf(deps: BotDeps): Date {
 
 /** A fresh chat row with defaults. */
 export function newChat(tg: NonNullable<Context["chat"]>, lang: Lang, now: Date): Chat {
-  return {
-    id: tg.id,
-    type: tg.type,
-    ...("title" in tg && tg.title ? { title: tg.title } : {}),
-    active: true,
-    lang,
-    digest: { mode: "off", time: "08:00" },
-    quiet: null,
-    lastDigestAt: null,
-    createdAt: now.toISOString(),
-  };
+  return defaultChat(tg.id, now, { type: tg.type, lang, ...("title" in tg && tg.title ? { title: tg.title } : {}) });
 }
 
 /**
