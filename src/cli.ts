@@ -3,7 +3,10 @@
  * only routes, prints help and turns unexpected exceptions into one clear line (never a stack
  * trace unless NIANBAO_DEBUG=1).
  */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { config as loadDotenv } from "dotenv";
 import type { CliCommand, CliContext } from "./cli-types.js";
 import { EXIT } from "./cli-types.js";
 import { commands as reportCommands } from "./report/cli.js";
@@ -47,6 +50,9 @@ if (isMain) {
   process.stdout.on("error", (e: NodeJS.ErrnoException) => {
     if (e.code === "EPIPE") process.exit(0);
   });
+  // Same configuration as `npm start`: .env in the working directory, real variables win.
+  const dotenvFile = resolve(process.cwd(), ".env");
+  if (existsSync(dotenvFile)) loadDotenv({ path: dotenvFile, quiet: true });
   runCli(process.argv.slice(2), {
     env: process.env,
     cwd: process.cwd(),
