@@ -79,12 +79,28 @@ function dfs(st: Search, pos: number): void {
   const rest = s.length - pos;
   if (rest < left || rest > left * MAX_PART) return;
   const maxLen = Math.min(MAX_PART, rest - (left - 1));
+  const c0 = s.charCodeAt(pos);
+  if (!isDigit(c0)) return; // no part starts with "."
+  // The candidate part s[pos, pos+len) grows one character per step, so whether it is a part
+  // (isPart) and its value are kept up to date instead of re-read: the integer digits so far,
+  // and where the "." is.
+  let int = 0;
+  let dot = -1;
   for (let len = 1; len <= maxLen; len++) {
-    if (!isPart(s, pos, pos + len)) {
-      if (len > 1 && s.charCodeAt(pos) === 48 && s.charCodeAt(pos + 1) !== 46) break; // leading zero: longer is worse
-      continue;
+    const ch = s.charCodeAt(pos + len - 1);
+    let value: number;
+    if (ch === 46) {
+      if (dot >= 0) break; // a second ".": no longer part is valid either
+      dot = len - 1;
+      continue; // a part does not end with "."
+    } else if (dot >= 0) {
+      value = Number(s.slice(pos, pos + len));
+    } else {
+      if (len > 1 && c0 === 48) break; // leading zero: longer is worse
+      int = int * 10 + (ch - 48);
+      value = int;
     }
-    vals.push(Number(s.slice(pos, pos + len)));
+    vals.push(value);
     dfs(st, pos + len);
     vals.pop();
   }
@@ -117,9 +133,9 @@ export function rowSumOk(vals: number[]): boolean {
 
 /** 表四 check: each block of five is 维持 + 纠正 + 其他 + 尚未审结 = 总计. */
 export function reviewBlocksOk(vals: number[]): boolean {
+  // Indexed reads, not a slice per block: the search calls this at every complete split.
   for (let b = 0; b + 4 < vals.length; b += 5) {
-    const [a, c, d, e, t] = vals.slice(b, b + 5) as [number, number, number, number, number];
-    if (!eq(a + c + d + e, t)) return false;
+    if (!eq((vals[b] as number) + (vals[b + 1] as number) + (vals[b + 2] as number) + (vals[b + 3] as number), vals[b + 4] as number)) return false;
   }
   return true;
 }

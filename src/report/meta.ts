@@ -45,12 +45,14 @@ export function findTitle(text: string, htmlTitle?: string | null): string | nul
   if (htmlTitle && TITLE_CORE.test(htmlTitle)) return cleanTitle(htmlTitle);
   const lines = text.split("\n", 80);
   // Lines are cleaned as the loop reaches them: the title is usually among the first few.
-  let prevLine = "";
   for (let i = 0; i < lines.length; i++) {
-    const l = (lines[i] as string).trim().replace(/^(?:#{1,6}|[>*•-])\s*/, "").replace(/\*\*/g, "");
-    const before = prevLine;
-    prevLine = l;
+    const raw = lines[i] as string;
+    // TITLE_CORE needs 年 and 报; cleaning only removes characters, so a line without them
+    // cannot match (most lines: skip the cleaning and the pattern).
+    if (!raw.includes("年") || !raw.includes("报")) continue;
+    const l = cleanLine(raw);
     if (l.length > 80 || !TITLE_CORE.test(l)) continue;
+    const before = i > 0 ? cleanLine(lines[i - 1] as string) : "";
     let t = l;
     // PDF title pages break "洪泽区人民政府 / 2023年政府信息公开工作年度报告" over two lines.
     const m = TITLE_CORE.exec(t);
@@ -61,6 +63,11 @@ export function findTitle(text: string, htmlTitle?: string | null): string | nul
     return cleanTitle(t);
   }
   return null;
+}
+
+/** A line without its edge spaces, markdown heading marks, list bullets and bold marks. */
+function cleanLine(line: string): string {
+  return line.trim().replace(/^(?:#{1,6}|[>*•-])\s*/, "").replace(/\*\*/g, "");
 }
 
 function cleanTitle(t: string): string {
@@ -94,13 +101,16 @@ const SELF_SUBJECT =
 // Portals and platforms an office names after its place: "武清政务网", "武清旗舰店".
 // "人民政府网" comes first so that "沭阳县人民政府网" gives 沭阳县, not 人民.
 const PORTAL = /([\u4e00-\u9fff]{2,4}?)(?:人民政府网|政务网|政府网|政务服务网|旗舰店)/g;
+/** Each municipality named as a place (compiled once, in MUNICIPALITIES order). */
+const MUNICIPALITY_AS_PLACE = MUNICIPALITIES.map((c) => new RegExp(`${c}(?:市|网上办事大厅|政务网|政府网|政务服务网|政务服务中心)`));
 /** Words that precede a portal name without being a place. */
 const NOT_PLACES = new Set(["人民", "中国", "国家", "全国", "中央", "政府", "本级", "省级", "市级", "县级", "区级"]);
 
-function occurrences(text: string, s: string): number {
+/** Whether `s` occurs at least `min` times (non-overlapping); stops counting once it does. */
+function occursAtLeast(text: string, s: string, min: number): boolean {
   let n = 0;
-  for (let i = text.indexOf(s); i >= 0; i = text.indexOf(s, i + s.length)) n++;
-  return n;
+  for (let i = text.indexOf(s); i >= 0; i = text.indexOf(s, i + s.length)) if (++n >= min) return true;
+  return n >= min;
 }
 
 /**
@@ -121,7 +131,7 @@ export function agencyFromSelfReference(text: string): string | null {
     office = m[2] as string;
     subjects.add(level + office);
   }
-  if (subjects.size !== 1 || occurrences(head, office) < 2) return null;
+  if (subjects.size !== 1 || !occursAtLeast(head, office, 2)) return null;
 
   const places = new Set<string>();
   PORTAL.lastIndex = 0;
@@ -130,7 +140,7 @@ export function agencyFromSelfReference(text: string): string | null {
     let place: string | null = null;
     for (let len = before.length; len >= 2 && place === null; len--) {
       const tail = before.slice(before.length - len);
-      if (occurrences(head, tail) >= 2) place = tail;
+      if (occursAtLeast(head, tail, 2)) place = tail;
     }
     if (place && !NOT_PLACES.has(place) && !(MUNICIPALITIES as readonly string[]).includes(place)) places.add(place);
   }
@@ -138,7 +148,7 @@ export function agencyFromSelfReference(text: string): string | null {
   const place = [...places][0] as string;
   const named = /[区县市旗]$/.test(place) ? place : head.includes(`${place}新区`) ? `${place}新区` : place + level;
   // The municipality counts when named as a place: "天津市", or before a platform ("天津网上办事大厅").
-  const cities = MUNICIPALITIES.filter((c) => new RegExp(`${c}(?:市|网上办事大厅|政务网|政府网|政务服务网|政务服务中心)`).test(head));
+  const cities = MUNICIPALITIES.filter((_, i) => (MUNICIPALITY_AS_PLACE[i] as RegExp).test(head));
   const parent = level === "区" && cities.length === 1 && !named.startsWith(cities[0] as string) ? `${cities[0] as string}市` : "";
   return parent + named + office.replace(/办$/, "办公室");
 }

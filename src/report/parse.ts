@@ -14,6 +14,7 @@ import { textToText } from "./extract/text.js";
 import { readTables } from "./layouts/index.js";
 import { extractMeta } from "./meta.js";
 import { checkReport } from "./rules/index.js";
+import { primeCompact } from "./rules/text.js";
 
 /** Bytes → string with the right charset (header, BOM, `<meta>`, sniff); the watcher uses it too. */
 export { decodeBytes };
@@ -135,6 +136,10 @@ async function parseInner(input: ParseInput): Promise<ParseOutcome> {
     requests: tables.requests,
     reviewLitigation: tables.reviewLitigation,
   };
+  // When the scan is the text itself (plain text without pipes or tabs), the rules' compact
+  // text (all whitespace removed) is the tables' compact scan without the single spaces it keeps
+  // between numbers: derive it instead of another whole-document pass.
+  if (scan === text && tables.scanCompact !== undefined) primeCompact(text, tables.scanCompact.replaceAll(" ", ""));
   let ruleFindings: Finding[] = [];
   try {
     ruleFindings = checkReport({ report: base, text, publishedAt: meta.publishedAt });

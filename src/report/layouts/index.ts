@@ -16,11 +16,33 @@ export interface Tables {
   requests: Requests | null;
   reviewLitigation: ReviewLitigation | null;
   findings: Finding[];
+  /**
+   * The compact form (scan.ts `compact`) of the scan text exactly, when the tables were read
+   * from it (no thousands separators dropped); lets the caller derive other whitespace-free
+   * views without another pass over the document.
+   */
+  scanCompact?: string;
 }
 
 const SECTION5 = /五、(?:政府信息公开工作)?存在|存在的主要问题及/;
 const T4_HEAD = /行政复议/;
 const THOUSANDS = /(\d{1,3}),(?=\d{3}(?!\d))/g;
+
+/**
+ * Whether THOUSANDS matches anywhere: a digit, ",", three digits and no fourth. Commas are common
+ * (every Chinese comma is "," once half-width) but rarely sit between digits, so a scan from
+ * comma to comma is much cheaper than the regex's attempt at every digit.
+ */
+function hasThousands(s: string): boolean {
+  for (let i = s.indexOf(","); i >= 0; i = s.indexOf(",", i + 1)) {
+    if (i > 0 && isDigit(s.charCodeAt(i - 1)) && isDigit(s.charCodeAt(i + 1)) && isDigit(s.charCodeAt(i + 2)) && isDigit(s.charCodeAt(i + 3)) && !isDigit(s.charCodeAt(i + 4))) return true;
+  }
+  return false;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
 
 function gluedFindings(table: string, label: string, cellRef: string, read: ReadCells): Finding[] {
   if (read.how !== "glued" || !read.glued) return [];
@@ -70,7 +92,8 @@ function preLayout(year: number): Tables {
 /** Read every table the scan text holds. `narrative` is the normalised plain text. */
 export function readTables(scan: string, narrative: string, year: number | null): Tables {
   // Thousands separators ("73,021") would split one cell in two.
-  const c = compact(scan.replace(THOUSANDS, "$1"));
+  const plain = !hasThousands(scan);
+  const c = compact(plain ? scan : scan.replace(THOUSANDS, "$1"));
   const findings: Finding[] = [];
   let layout: Layout = null;
   let activeDisclosure: ActiveDisclosure | null = null;
@@ -129,5 +152,5 @@ export function readTables(scan: string, narrative: string, year: number | null)
     }
   }
 
-  return { layout, activeDisclosure, requests, reviewLitigation, findings };
+  return plain ? { layout, activeDisclosure, requests, reviewLitigation, findings, scanCompact: c } : { layout, activeDisclosure, requests, reviewLitigation, findings };
 }

@@ -118,12 +118,24 @@ export interface ReadCells {
 export function readCells(run: string, k: number, accept?: (vals: number[]) => boolean, allowNegative = false): ReadCells {
   const toks = tokens(run);
   if (toks.length === 0) return { cells: nulls(k), how: "none", rest: [] };
+  // Plain loops below: readCells runs for every row of every table.
   if (toks.length >= k) {
-    const cells = toks.slice(0, k).map((t) => (t.kind === "num" && (allowNegative || t.value >= 0) ? t.value : null));
+    const cells: (number | null)[] = [];
+    for (let i = 0; i < k; i++) {
+      const t = toks[i] as Token;
+      cells.push(t.kind === "num" && (allowNegative || t.value >= 0) ? t.value : null);
+    }
     return { cells, how: "cells", rest: toks.slice(k) };
   }
-  if (toks.every((t) => t.kind === "num" && !t.raw.startsWith("-"))) {
-    const raw = toks.map((t) => t.raw).join("");
+  let raw = "";
+  for (const t of toks) {
+    if (t.kind !== "num" || t.raw.startsWith("-")) {
+      raw = "";
+      break;
+    }
+    raw += t.raw;
+  }
+  if (raw !== "") {
     const split = splitGlued(raw, k, accept);
     return { cells: split.cells, how: "glued", glued: { raw, split }, rest: [] };
   }

@@ -33,17 +33,18 @@ export interface Claim {
 // Gap: no digits, no clause breaks; bounded to keep matching linear on hostile input.
 const G = (n: number): string => `[^\\d。；，,、]{0,${n}}?`;
 
-const PATTERNS: { key: ClaimKey; re: RegExp; bad?: RegExp }[] = [
-  { key: "newReceived", re: new RegExp(`(?:新收|受理|收到|接收|接到)(${G(16)})申请(${G(10)})(\\d+)件`, "g"), bad: /复议|诉讼|投诉|信访|举报|结转/ },
-  { key: "handled", re: new RegExp(`(?:办理|办结|答复)(${G(16)})申请(${G(10)})(\\d+)件`, "g"), bad: /复议|诉讼|投诉|信访|举报|结转/ },
-  { key: "carriedOver", re: new RegExp(`上一?年度?结转(${G(12)})()(\\d+)件`, "g") },
-  { key: "carriedForward", re: new RegExp(`(?<!上一?年度?)结转(?:至|到)?下一?年度?(${G(10)})()(\\d+)件`, "g") },
-  { key: "review", re: new RegExp(`行政复议(${G(6)})()(\\d+)件`, "g"), bad: /诉讼|申请人/ },
-  { key: "litigation", re: new RegExp(`行政诉讼(${G(6)})()(\\d+)件`, "g"), bad: /复议/ },
-  { key: "normativeValid", re: new RegExp(`现行有效的?(?:行政)?规范性文件(${G(4)})()(\\d+)件`, "g") },
-  { key: "normativeValid", re: new RegExp(`规范性文件(${G(6)})现行有效(${G(4)})(\\d+)件`, "g") },
-  { key: "regulationsValid", re: new RegExp(`现行有效的?规章(${G(4)})()(\\d+)件`, "g") },
-  { key: "normativeMade", re: new RegExp(`制发的?(?:行政)?规范性文件(${G(4)})()(\\d+)件`, "g") },
+// `need`: a literal every match contains, so a sentence without it skips the pattern.
+const PATTERNS: { key: ClaimKey; re: RegExp; need: string; bad?: RegExp }[] = [
+  { key: "newReceived", need: "申请", re: new RegExp(`(?:新收|受理|收到|接收|接到)(${G(16)})申请(${G(10)})(\\d+)件`, "g"), bad: /复议|诉讼|投诉|信访|举报|结转/ },
+  { key: "handled", need: "申请", re: new RegExp(`(?:办理|办结|答复)(${G(16)})申请(${G(10)})(\\d+)件`, "g"), bad: /复议|诉讼|投诉|信访|举报|结转/ },
+  { key: "carriedOver", need: "结转", re: new RegExp(`上一?年度?结转(${G(12)})()(\\d+)件`, "g") },
+  { key: "carriedForward", need: "结转", re: new RegExp(`(?<!上一?年度?)结转(?:至|到)?下一?年度?(${G(10)})()(\\d+)件`, "g") },
+  { key: "review", need: "行政复议", re: new RegExp(`行政复议(${G(6)})()(\\d+)件`, "g"), bad: /诉讼|申请人/ },
+  { key: "litigation", need: "行政诉讼", re: new RegExp(`行政诉讼(${G(6)})()(\\d+)件`, "g"), bad: /复议/ },
+  { key: "normativeValid", need: "规范性文件", re: new RegExp(`现行有效的?(?:行政)?规范性文件(${G(4)})()(\\d+)件`, "g") },
+  { key: "normativeValid", need: "规范性文件", re: new RegExp(`规范性文件(${G(6)})现行有效(${G(4)})(\\d+)件`, "g") },
+  { key: "regulationsValid", need: "现行有效", re: new RegExp(`现行有效的?规章(${G(4)})()(\\d+)件`, "g") },
+  { key: "normativeMade", need: "规范性文件", re: new RegExp(`制发的?(?:行政)?规范性文件(${G(4)})()(\\d+)件`, "g") },
 ];
 
 /** Numbers the narrative states, in text order. */
@@ -53,6 +54,7 @@ export function findClaims(text: string): Claim[] {
     // Every pattern ends in "<digits>件": most sentences have no 件 and need no regex at all.
     if (!s.includes("件")) continue;
     for (const p of PATTERNS) {
+      if (!s.includes(p.need)) continue;
       p.re.lastIndex = 0;
       let m: RegExpExecArray | null;
       while ((m = p.re.exec(s)) !== null) {
@@ -94,42 +96,49 @@ function target(key: ClaimKey, t: Tables): Target | null {
   const rl = t.reviewLitigation;
   const ad = t.activeDisclosure;
   const ad21 = ad && ad.format !== "2019" ? ad : null;
-  const t3 = { table: "表三" as const, tableEn: "Table 3", missing: !req };
-  const t4 = { table: "表四" as const, tableEn: "Table 4", missing: !rl };
-  const t2 = { table: "表二" as const, tableEn: "Table 2", missing: !ad };
+  // Plain object literals (one shape for all), not spreads of a per-table base: this function
+  // showed up in profiles far beyond its few calls.
+  const t3m = !req;
+  const t4m = !rl;
+  const t2m = !ad;
   const n = req ? tot(req.newReceived) : null;
   const c = req ? tot(req.carriedOver) : null;
   switch (key) {
     case "newReceived":
-      return { ...t3, zh: "一、本年新收（总计）", en: "new requests (total)", values: [n], cells: ["表三.newReceived[6]"], note: n !== null && c ? { zh: `（一+二=${n + c}）`, en: ` (new + carried over = ${n + c})` } : undefined };
+      return { table: "表三", tableEn: "Table 3", missing: t3m, zh: "一、本年新收（总计）", en: "new requests (total)", values: [n], cells: ["表三.newReceived[6]"], note: n !== null && c ? { zh: `（一+二=${n + c}）`, en: ` (new + carried over = ${n + c})` } : undefined };
     case "handled":
       // 办理 is used for 办结 as well as for everything on hand: accept either reading.
-      return { ...t3, zh: "（七）总计 / 一+二", en: "total handled / new + carried over", values: [req ? tot(req.total) : null, add(n, c), n], cells: ["表三.total[6]", "表三.newReceived[6]", "表三.carriedOver[6]"] };
+      return { table: "表三", tableEn: "Table 3", missing: t3m, zh: "（七）总计 / 一+二", en: "total handled / new + carried over", values: [req ? tot(req.total) : null, add(n, c), n], cells: ["表三.total[6]", "表三.newReceived[6]", "表三.carriedOver[6]"], note: undefined };
     case "carriedOver":
-      return { ...t3, zh: "二、上年结转（总计）", en: "carried over (total)", values: [c], cells: ["表三.carriedOver[6]"] };
+      return { table: "表三", tableEn: "Table 3", missing: t3m, zh: "二、上年结转（总计）", en: "carried over (total)", values: [c], cells: ["表三.carriedOver[6]"], note: undefined };
     case "carriedForward":
-      return { ...t3, zh: "四、结转下年度（总计）", en: "carried forward (total)", values: [req ? tot(req.carriedForward) : null], cells: ["表三.carriedForward[6]"] };
+      return { table: "表三", tableEn: "Table 3", missing: t3m, zh: "四、结转下年度（总计）", en: "carried forward (total)", values: [req ? tot(req.carriedForward) : null], cells: ["表三.carriedForward[6]"], note: undefined };
     case "review":
-      return { ...t4, zh: "行政复议 总计", en: "administrative reviews, total", values: [rl ? (rl.review[4] ?? null) : null], cells: ["表四.review[4]"] };
+      return { table: "表四", tableEn: "Table 4", missing: t4m, zh: "行政复议 总计", en: "administrative reviews, total", values: [rl ? (rl.review[4] ?? null) : null], cells: ["表四.review[4]"], note: undefined };
     case "litigation":
       return {
-        ...t4,
+        table: "表四",
+        tableEn: "Table 4",
+        missing: t4m,
         zh: "行政诉讼 总计（直接起诉+复议后起诉）",
         en: "lawsuits, total (direct + after review)",
         values: [rl ? add(rl.litigationDirect[4] ?? null, rl.litigationAfterReview[4] ?? null) : null],
         cells: ["表四.litigationDirect[4]", "表四.litigationAfterReview[4]"],
+        note: undefined,
       };
     case "normativeValid":
       if (ad && !ad21) return null; // 2019 layout has no 现行有效 column
-      return { ...t2, zh: "行政规范性文件 现行有效件数", en: "normative documents in force", values: [ad21?.normativeDocuments.valid ?? null], cells: ["表二.normativeDocuments.valid"] };
+      return { table: "表二", tableEn: "Table 2", missing: t2m, zh: "行政规范性文件 现行有效件数", en: "normative documents in force", values: [ad21?.normativeDocuments.valid ?? null], cells: ["表二.normativeDocuments.valid"], note: undefined };
     case "regulationsValid":
       if (ad && !ad21) return null;
-      return { ...t2, zh: "规章 现行有效件数", en: "regulations in force", values: [ad21?.regulations.valid ?? null], cells: ["表二.regulations.valid"] };
+      return { table: "表二", tableEn: "Table 2", missing: t2m, zh: "规章 现行有效件数", en: "regulations in force", values: [ad21?.regulations.valid ?? null], cells: ["表二.regulations.valid"], note: undefined };
     case "normativeMade":
       if (ad && !ad21) return null;
-      return { ...t2, zh: "行政规范性文件 本年制发件数", en: "normative documents made this year", values: [ad21?.normativeDocuments.made ?? null], cells: ["表二.normativeDocuments.made"] };
+      return { table: "表二", tableEn: "Table 2", missing: t2m, zh: "行政规范性文件 本年制发件数", en: "normative documents made this year", values: [ad21?.normativeDocuments.made ?? null], cells: ["表二.normativeDocuments.made"], note: undefined };
   }
 }
+
+const YEAR_MENTION = /(\d{4})年/g;
 
 /**
  * Whether the claim is about another year: a different "YYYY年" or 上年/去年 earlier in the
@@ -139,8 +148,11 @@ export function aboutOtherYear(cl: Claim, year: number | null): boolean {
   const before = cl.sentence.slice(0, cl.at);
   if (cl.key !== "carriedOver" && /(?:上一?年|去年|上年度|同期)(?!结转)/.test(before.slice(-12))) return true;
   if (year === null) return false;
-  const years = [...before.matchAll(/(\d{4})年/g)].map((m) => Number(m[1]));
-  const last = years[years.length - 1];
+  // The last "YYYY年" before the number (an exec loop on one shared pattern: matchAll would
+  // clone it for every claim).
+  let last: number | undefined;
+  YEAR_MENTION.lastIndex = 0;
+  for (let m = YEAR_MENTION.exec(before); m !== null; m = YEAR_MENTION.exec(before)) last = Number(m[1]);
   return last !== undefined && last !== year && last >= 1990 && last <= 2100;
 }
 

@@ -4,7 +4,7 @@
  */
 import type { Finding, Report } from "../schema.js";
 import { finding } from "./finding.js";
-import { compact, compactSentences, headLines, memo, newMemo, quote } from "./text.js";
+import { compact, headLines, memo, newMemo, quote } from "./text.js";
 
 /** The six sections of the 2021 (and 2019) layout, with loose title patterns. */
 export const SECTIONS = [
@@ -43,12 +43,18 @@ export function findHeadings(text: string): Heading[] {
 }
 const headingCache = newMemo<Heading[]>();
 
+/** The characters a SECTIONS title can start with (their patterns' possible first characters). */
+const TITLE_FIRST = new Set([..."总概主收因政申行存工其"]);
+
 function scanHeadings(text: string): Heading[] {
   const c = compact(text);
   const out: Heading[] = [];
   const re = /([一二三四五六七八九十])[、.．,，]/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(c)) !== null) {
+    // Every section title starts with one of these characters: skip the slice and the six
+    // patterns for the many "十、" / "一," that start no heading.
+    if (!TITLE_FIRST.has(c.charAt(m.index + m[0].length))) continue;
     const rest = c.slice(m.index + m[0].length, m.index + m[0].length + 40);
     const numeral = NUMERALS.indexOf(m[1] ?? "") + 1;
     for (const s of SECTIONS) {
@@ -155,7 +161,9 @@ const UNIT_WORDS = new Set(
 /** Characters that are themselves a count (一条, 多件, 若干篇). */
 const COUNT_CHARS = "零一二三四五六七八九十百千万亿两几多数若干余";
 
-const UNIT_AFTER_NOUN = /([\u4e00-\u9fff])(条|件|篇)(?=[，,、：:）)]|$)/g;
+// A unit after a noun, at a clause or sentence end (the breaks compactSentences splits on).
+const UNIT_AFTER_NOUN_IN_TEXT = /([\u4e00-\u9fff])(条|件|篇)(?=[，,、：:）)。！？；!?;]|$)/g;
+const SENTENCE_BREAK = new Set([..."。！？；!?;"]);
 
 const COUNT_VERB = new RegExp(`(?:公开|发布|受理|收到|办理|制发|更新|累计|全年共|共计)[^\\d${COUNT_CHARS}]*$`);
 
@@ -167,32 +175,40 @@ const COUNT_VERB = new RegExp(`(?:公开|发布|受理|收到|办理|制发|更�
 export function checkPlaceholders(text: string): Finding[] {
   const out: Finding[] = [];
   const seen = new Set<string>();
-  // One pattern object for all sentences (each loop below runs exec to null, which resets lastIndex).
-  const re = UNIT_AFTER_NOUN;
+  // One pass over the compacted text rather than one exec per sentence (compactSentences): a
+  // match never holds a sentence break, and a sentence's end is a break or the text's end, so
+  // the matches are the same, in the same order. The sentence is cut out only when needed.
+  const c = compact(text);
+  const re = UNIT_AFTER_NOUN_IN_TEXT;
   re.lastIndex = 0;
-  for (const s of compactSentences(text)) {
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(s)) !== null) {
-      const word = m[0];
-      const prevCh = m[1] ?? "";
-      if (UNIT_WORDS.has(word) || COUNT_CHARS.includes(prevCh)) continue;
-      const before = s.slice(Math.max(0, m.index - 24), m.index);
-      // The verb that announces a count, with no digit or count word after it.
-      const verb = COUNT_VERB.exec(before);
-      if (!verb) continue;
-      const q = quote(s, m.index);
-      if (seen.has(q)) continue;
-      seen.add(q);
-      const spot = (before.slice(verb.index) + word).slice(-14);
-      out.push(
-        finding(
-          "narrative.placeholder",
-          "warning",
-          `正文“${q}”中“${spot}”缺少数字`,
-          `The narrative "${q}" has a unit with no number: "${spot}"`,
-        ),
-      );
-    }
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(c)) !== null) {
+    const word = m[0];
+    const prevCh = m[1] ?? "";
+    if (UNIT_WORDS.has(word) || COUNT_CHARS.includes(prevCh)) continue;
+    // The 24 characters before the unit, within its sentence.
+    let from = m.index;
+    const floor = Math.max(0, m.index - 24);
+    while (from > floor && !SENTENCE_BREAK.has(c.charAt(from - 1))) from--;
+    const before = c.slice(from, m.index);
+    // The verb that announces a count, with no digit or count word after it.
+    const verb = COUNT_VERB.exec(before);
+    if (!verb) continue;
+    while (from > 0 && !SENTENCE_BREAK.has(c.charAt(from - 1))) from--;
+    let to = m.index + word.length;
+    while (to < c.length && !SENTENCE_BREAK.has(c.charAt(to))) to++;
+    const q = quote(c.slice(from, to), m.index - from);
+    if (seen.has(q)) continue;
+    seen.add(q);
+    const spot = (before.slice(verb.index) + word).slice(-14);
+    out.push(
+      finding(
+        "narrative.placeholder",
+        "warning",
+        `正文“${q}”中“${spot}”缺少数字`,
+        `The narrative "${q}" has a unit with no number: "${spot}"`,
+      ),
+    );
   }
   return out;
 }

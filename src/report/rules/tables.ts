@@ -2,7 +2,7 @@
  * Table arithmetic (表三 勾稽关系, results sum, applicant sum; 表四 block sums) and table
  * completeness (tables, rows, blank cells). See DOMAIN.md "Checks a report must pass".
  */
-import { APPLICANT_COLUMNS, REQUEST_ROW_GROUPS, REQUEST_ROWS, REVIEW_COLUMNS, TOTAL_COLUMN } from "../schema.js";
+import { APPLICANT_COLUMNS, REQUEST_ROW_GROUPS, REQUEST_ROW_KEYS, REQUEST_ROWS, REVIEW_COLUMNS, TOTAL_COLUMN } from "../schema.js";
 import type { Finding, Report, RequestRowKey, Requests } from "../schema.js";
 import { checkEquation, finding, fmtCell, partialSum } from "./finding.js";
 
@@ -133,7 +133,8 @@ export function checkResultsSum(req: Requests, unc: Uncertain): Finding[] {
   const out: Finding[] = [];
   const rows = resultRows(req);
   for (let col = 0; col <= TOTAL_COLUMN; col++) {
-    const parts = rows.map((k) => cell(req, k, col));
+    const parts: (number | null)[] = [];
+    for (const k of rows) parts.push(cell(req, k, col));
     const t = cell(req, "total", col);
     const r = checkEquation(parts, [t]);
     if (r === "uncertain") {
@@ -160,13 +161,19 @@ export function checkResultsSum(req: Requests, unc: Uncertain): Finding[] {
 /** Per row: the six applicant columns = 总计 (never adding 总计 itself). */
 export function checkApplicantSum(req: Requests, unc: Uncertain): Finding[] {
   const out: Finding[] = [];
-  for (const key of Object.keys(REQUEST_ROWS) as RequestRowKey[]) {
+  for (const key of REQUEST_ROW_KEYS) {
     const row = req[key];
     if (!row) continue;
-    const parts = [0, 1, 2, 3, 4, 5].map((c) => cell(req, key, c));
+    const parts: (number | null)[] = [];
+    let anyKnown = false;
+    for (let c = 0; c < TOTAL_COLUMN; c++) {
+      const v = cell(req, key, c);
+      if (v !== null) anyKnown = true;
+      parts.push(v);
+    }
     const t = cell(req, key, TOTAL_COLUMN);
     // A row left wholly blank is "not filled", counted with the blank cells, not a sum check.
-    if (parts.every((p) => p === null) && t === null) continue;
+    if (!anyKnown && t === null) continue;
     const r = checkEquation(parts, [t]);
     if (r === "uncertain") {
       unc.zh.push(`表三 ${rowZh(key)} 申请人合计`);
@@ -328,14 +335,22 @@ export function checkRows(t: Tables, text: string, table2Text?: string): Finding
 /** Number of blank (null) cells over tables 二, 三 and 四. */
 export function countBlankCells(t: Tables): number {
   let n = 0;
-  const walk = (v: unknown, key?: string): void => {
-    if (key === "format") return;
-    if (v === null) n++;
-    else if (Array.isArray(v)) v.forEach((x) => walk(x));
-    else if (typeof v === "object" && v !== undefined) for (const [k, x] of Object.entries(v as object)) walk(x, k);
-  };
-  if (t.activeDisclosure) walk(t.activeDisclosure);
-  if (t.requests) walk(t.requests);
-  if (t.reviewLitigation) walk(t.reviewLitigation);
+  if (t.activeDisclosure) n += blanksIn(t.activeDisclosure);
+  if (t.requests) n += blanksIn(t.requests);
+  if (t.reviewLitigation) n += blanksIn(t.reviewLitigation);
+  return n;
+}
+
+// A module-level recursion with plain loops: the closure and Object.entries pairs it replaces
+// were a measurable share of checkReport. Object keys named "format" are not cells.
+function blanksIn(v: unknown): number {
+  if (v === null) return 1;
+  let n = 0;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (i in v) n += blanksIn(v[i]);
+  } else if (typeof v === "object" && v !== undefined) {
+    const o = v as Record<string, unknown>;
+    for (const k of Object.keys(o)) if (k !== "format") n += blanksIn(o[k]);
+  }
   return n;
 }

@@ -44,6 +44,17 @@ export function compact(text: string): string {
 }
 
 /**
+ * Hand compact() its result for `text` when the caller already has it (the parser derives it from
+ * the tables' compact scan). Ignored when `text` has a page-number line, since compact() then
+ * drops those lines first. The value must equal `text` with all whitespace removed.
+ */
+export function primeCompact(text: string, compacted: string): void {
+  if (MAYBE_PAGE_NUMBER.test(text)) return;
+  compactCache.key = text;
+  compactCache.value = compacted;
+}
+
+/**
  * A page-number line anywhere in the text, in one scan: PAGE_NUMBER with "\s" read as whitespace
  * but a line break, and "^…$" as the line boundaries `lines` splits on.
  */
@@ -54,11 +65,16 @@ const MAYBE_PAGE_NUMBER = (() => {
 
 /** Sentences of the compacted text, split on 。！？；. */
 export function compactSentences(text: string): string[] {
-  return memo(sentenceCache, text, () =>
-    compact(text)
-      .split(/[。！？；!?;]/)
-      .filter((s) => s.length > 0),
-  );
+  return memo(sentenceCache, text, () => nonEmpty(compact(text).split(SENTENCE_SPLIT)));
+}
+
+const SENTENCE_SPLIT = /[。！？；!?;]/;
+
+/** The non-empty strings, in order (a loop: filter's callback is slow on hundreds of pieces). */
+function nonEmpty(parts: string[]): string[] {
+  const out: string[] = [];
+  for (const p of parts) if (p.length > 0) out.push(p);
+  return out;
 }
 
 /**
