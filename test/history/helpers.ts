@@ -1,10 +1,7 @@
 /** Test support for test/history: corpus-derived StoredReports, portals and temp LowdbStores. */
-import { mkdtemp, rm } from "node:fs/promises";
+import { tempStore as sharedTempStore } from "../support/temp.js";
 import { readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Report } from "../../src/report/schema.js";
-import { LowdbStore } from "../../src/store/lowdb.js";
 import type { PortalEntry, StoredReport } from "../../src/store/types.js";
 
 interface FixtureRow {
@@ -67,20 +64,8 @@ export function corpus(id: string): StoredReport {
   return r;
 }
 
-/** A fresh LowdbStore in a temp dir, with a cleanup. */
-export async function tempStore(): Promise<{ store: LowdbStore; dir: string; cleanup: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), "nianbao-history-"));
-  const store = new LowdbStore(dir);
-  await store.open();
-  return {
-    store,
-    dir,
-    cleanup: async () => {
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
+/** A fresh LowdbStore in a temp dir; `cleanup` closes and removes it. */
+export const tempStore = () => sharedTempStore("history");
 
 /** A constructed report (2021 layout) with the given 表三 totals; other cells 0. */
 export function constructed(

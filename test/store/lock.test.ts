@@ -3,22 +3,16 @@
  * stale lock left by a killed process is taken over, and readers are never blocked.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { LowdbStore } from "../../src/store/lowdb.js";
 import { StoreLockedError, lockDir } from "../../src/store/lock.js";
+import { tempDirs } from "../support/temp.js";
 
-const dirs: string[] = [];
-afterEach(async () => {
-  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
-});
-async function tempDir(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), "nianbao-lock-"));
-  dirs.push(d);
-  return d;
-}
+const temp = tempDirs("lock");
+const tempDir = temp.make;
+afterEach(temp.cleanup);
 
 describe("DATA_DIR lock", () => {
   it("holds the lock while a writer is open and releases it on close", async () => {

@@ -1,5 +1,5 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { tempDirs } from "../support/temp.js";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -8,15 +8,9 @@ import { LowdbStore } from "../../src/store/lowdb.js";
 import { StoreCorruptError } from "../../src/store/types.js";
 import { storeContract } from "./contract.js";
 
-const dirs: string[] = [];
-async function tempDir(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), "nianbao-store-"));
-  dirs.push(d);
-  return d;
-}
-afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
+const temp = tempDirs("store");
+const tempDir = temp.make;
+afterAll(temp.cleanup);
 
 storeContract(
   "LowdbStore",

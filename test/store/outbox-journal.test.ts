@@ -1,6 +1,6 @@
+import { tempDirs } from "../support/temp.js";
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile, appendFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile, appendFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
@@ -8,15 +8,9 @@ import { LowdbStore } from "../../src/store/lowdb.js";
 import { replayJournal } from "../../src/store/outbox-journal.js";
 import type { OutboxItem } from "../../src/store/types.js";
 
-const dirs: string[] = [];
-async function tempDir(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), "nianbao-outbox-"));
-  dirs.push(d);
-  return d;
-}
-afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
-});
+const temp = tempDirs("outbox");
+const tempDir = temp.make;
+afterAll(temp.cleanup);
 
 function row(key: string, over: Partial<OutboxItem> = {}): OutboxItem {
   return {

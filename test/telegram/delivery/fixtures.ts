@@ -3,12 +3,9 @@
  * (../shared/corpus/expected.json), so alerts are checked against real figures, plus a temp
  * LowdbStore and small builders for chats and subscriptions.
  */
+import { tempStore as sharedTempStore } from "../../support/temp.js";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { LowdbStore } from "../../../src/store/lowdb.js";
 import type { Finding, Report, RequestRowKey } from "../../../src/report/schema.js";
 import type { Chat, PortalEntry, StoredReport, Subscription } from "../../../src/store/types.js";
 
@@ -97,16 +94,4 @@ export function portal(id: string, name: string, region?: string, level?: Portal
 }
 
 /** A fresh LowdbStore in a temp dir; `cleanup` closes and removes it. */
-export async function tempStore(): Promise<{ store: LowdbStore; dir: string; cleanup: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), "nianbao-delivery-"));
-  const store = new LowdbStore(dir);
-  await store.open();
-  return {
-    store,
-    dir,
-    cleanup: async () => {
-      await store.close().catch(() => undefined);
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
+export const tempStore = () => sharedTempStore("delivery");
