@@ -16,8 +16,8 @@ import { Api } from "grammy";
 import { pino } from "pino";
 import { LowdbStore } from "../src/store/lowdb.js";
 import type { Chat, StoredReport } from "../src/store/types.js";
-import { createNotifier } from "../src/telegram/notifier.js";
-import { DEFAULT_LIMITS } from "../src/telegram/sender.js";
+import { createNotifier } from "../src/notify/notifier.js";
+import { DEFAULT_LIMITS } from "../src/notify/sender.js";
 import { TelegramEmulator, TELEGRAM_LIKE_LIMITS } from "../test/support/telegram-emulator.js";
 
 function arg(argv: string[], name: string, dflt: number): number {

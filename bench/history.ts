@@ -15,12 +15,12 @@ import { describeFigures, keyFigures } from "../src/report/figures.js";
 import { Report } from "../src/report/schema.js";
 import { LowdbStore } from "../src/store/lowdb.js";
 import type { PortalEntry, StoredReport } from "../src/store/types.js";
-import { compareReply, rankReply } from "../src/history/commands.js";
-import { csvChunks } from "../src/history/export.js";
-import { createIdentity } from "../src/history/identity.js";
-import { portalsInRegion } from "../src/history/peers.js";
-import { findAgency, newer } from "../src/history/series.js";
-import { selectReports } from "../src/history/cli.js";
+import { compareReply, rankReply } from "../src/answer/history.js";
+import { csvChunks } from "../src/render/export.js";
+import { createIdentity } from "../src/agency/identity.js";
+import { portalsInRegion } from "../src/agency/peers.js";
+import { findAgency, newer } from "../src/agency/series.js";
+import { selectReports } from "../src/commands/history.js";
 
 const LIMIT_MS = 200;
 
@@ -90,7 +90,7 @@ interface Fixture {
 export function generate(n: number): { portals: PortalEntry[]; reports: StoredReport[] } {
   const fx = JSON.parse(
     // Same corpus values as the tests (copied from ../shared/corpus expected.json / records.json).
-    readFileSync(new URL("../test/history/fixtures/corpus-reports.json", import.meta.url), "utf8"),
+    readFileSync(new URL("../test/agency/fixtures/corpus-reports.json", import.meta.url), "utf8"),
   ) as Fixture;
   for (const r of fx.reports) Report.pick({ activeDisclosure: true, requests: true, reviewLitigation: true }).parse(r);
   const t21 = fx.reports.filter((r) => r.layout === "2021");

@@ -7,11 +7,11 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { config as loadDotenv } from "dotenv";
-import type { CliCommand, CliContext } from "./cli-types.js";
-import { EXIT } from "./cli-types.js";
-import { commands as reportCommands } from "./report/cli.js";
-import { commands as watchCommands } from "./watch/cli.js";
-import { commands as historyCommands } from "./history/cli.js";
+import type { CliCommand, CliContext } from "./commands/types.js";
+import { EXIT } from "./commands/types.js";
+import { commands as reportCommands } from "./commands/parse.js";
+import { commands as watchCommands } from "./commands/watch.js";
+import { commands as historyCommands } from "./commands/history.js";
 
 export const ALL_COMMANDS: Record<string, CliCommand> = {
   ...reportCommands,

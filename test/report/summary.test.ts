@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { figureLines, summarise } from "../../src/report/cli.js";
+import { figureLines, summarise } from "../../src/commands/parse.js";
 import { FIGURE_LABELS, keyFigures } from "../../src/report/figures.js";
 import { parseDocument } from "../../src/report/parse.js";
 
