@@ -129,6 +129,7 @@ export async function start(env: Record<string, string | undefined>, cwd: string
     tz: config.TZ,
     // Digests also list agencies whose report for last year is overdue.
     overdue: (now) => missingReports(store, portals, now, { identity }),
+    identity: () => identity,
   });
 
   const enrich = historyEnricher(store, () => identity, log);

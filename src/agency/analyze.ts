@@ -3,11 +3,13 @@
  * pure rules): the agency key, last year's report of the same agency, the cross-year findings,
  * and the "no report yet" list once a deadline has passed.
  */
-import { checkDeadline, inferLevel, deadlineFor, type Level } from "../report/rules/deadline.js";
+import { checkDeadline } from "../report/rules/deadline.js";
+import { deadlineFor, publishedDate, resolveLevel, type Level } from "./deadline.js";
 import { checkAcrossYears } from "../report/rules/index.js";
+import { sortFindings } from "../report/rules/finding.js";
 import type { Finding } from "../report/schema.js";
 import type { PortalEntry, Store, StoredReport } from "../store/types.js";
-import { createIdentity, reportAgencyName, type Identity } from "./identity.js";
+import { createIdentity, type Identity } from "./identity.js";
 import { compareZh, displayName, groupByAgency, keyOf, newer } from "./series.js";
 
 /** Rule ids this module owns on a report: replaced, never duplicated, on re-runs. */
@@ -23,14 +25,15 @@ export interface AnnotateOptions {
 /**
  * Returns a copy of `r` with `agencyKey` set and, when last year's report of the same agency is
  * stored, the cross-year findings (xyear.*) in `report.findings` — earlier xyear.* findings are
- * replaced, so re-running is idempotent. Adds the deadline finding when the single-report check
- * did not (publishedAt became known later). The store is only read.
+ * replaced, so re-running is idempotent. The deadline finding is recomputed with the portal's
+ * date and level (agency/deadline: the same answer the alert and /latest give). The store is
+ * only read.
  */
 export async function annotateWithHistory(store: Store, r: StoredReport, opts: AnnotateOptions = {}): Promise<StoredReport> {
   const identity = opts.identity ?? createIdentity();
   const id = identity.ofReport(r);
   const out: StoredReport = { ...r, agencyKey: id?.key ?? r.agencyKey ?? null, report: { ...r.report } };
-  let findings: Finding[] = r.report.findings.filter((f) => !f.rule.startsWith(XYEAR_PREFIX));
+  let findings: Finding[] = r.report.findings.filter((f) => !f.rule.startsWith(XYEAR_PREFIX) && f.rule !== DEADLINE_RULE);
 
   const prev = out.agencyKey ? await previousYear(store, out, identity) : null;
   if (prev) {
@@ -40,13 +43,9 @@ export async function annotateWithHistory(store: Store, r: StoredReport, opts: A
     );
     findings = [...findings, ...xs.filter((f) => f.rule.startsWith(XYEAR_PREFIX))];
   }
-  const published = out.publishedAt ?? out.report.publishedAt ?? null;
-  if (!findings.some((f) => f.rule === DEADLINE_RULE) && published) {
-    // A department listed on a government portal keeps its own (earlier) deadline.
-    const level = inferLevel(reportAgencyName(out.report)) ?? identity.portal(out.portalId)?.level ?? null;
-    findings = [...findings, ...checkDeadline(out.report.year, published, level)];
-  }
-  out.report.findings = findings;
+  const late = checkDeadline(out.report.year, publishedDate(out), resolveLevel(out.report, identity.portal(out.portalId)?.level));
+  // Keep the severity order (errors first) the single-report checks established.
+  out.report.findings = sortFindings([...findings, ...late]);
   return out;
 }
 
@@ -126,7 +125,7 @@ export async function missingReports(
   for (const p of portals) {
     const reports = await store.findReports({ portalId: p.id });
     if (reports.length === 0) {
-      const level: Level = p.level ?? inferLevel(p.name) ?? "government";
+      const level: Level = resolveLevel({ agency: p.name }, p.level) ?? "government";
       const deadline = deadlineFor(year, level);
       if (today > deadline) out.push({ portalId: p.id, agencyKey: null, name: p.name, year, deadline, level, lastYear: null });
       continue;
@@ -136,8 +135,7 @@ export async function missingReports(
       if (years.includes(year) || years.some((y) => y > year)) continue;
       const latest = rs.reduce((a, b) => newer(a, b));
       const name = displayName(rs, identity);
-      // A portal's level describes its own government; departments listed on it are inferred.
-      const level: Level = inferLevel(reportAgencyName(latest.report)) ?? p.level ?? "government";
+      const level: Level = resolveLevel(latest.report, p.level) ?? "government";
       const deadline = deadlineFor(year, level);
       if (today <= deadline) continue;
       out.push({ portalId: p.id, agencyKey: key, name, year, deadline, level, lastYear: years.length ? Math.max(...years) : null });

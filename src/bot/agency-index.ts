@@ -12,7 +12,7 @@
  */
 import type { Finding } from "../report/schema.js";
 import type { ReportHead as StoreReportHead, Store, StoredReport } from "../store/types.js";
-import { agencyName } from "../render/replies.js";
+import { agencyDisplayName as agencyName } from "../agency/names.js";
 import { normalizeName } from "./args.js";
 
 /** Longest an index is trusted without a visible change. */

@@ -7,6 +7,7 @@
  * log and marked sent, so the watcher runs the same with or without Telegram.
  */
 import type { Api } from "grammy";
+import type { Identity } from "../agency/identity.js";
 import type { Logger } from "pino";
 import type { OutboxStatus, PortalEntry, Store } from "../store/types.js";
 import type { OverdueAgency } from "../render/alerts.js";
@@ -31,6 +32,8 @@ export interface NotifierDeps {
   maxAttempts?: number;
   backoffBaseMs?: number;
   hooks?: SenderHooks;
+  /** The agency identity (year-on-year: the same previous report /compare uses). */
+  identity?: () => Identity;
   /** Agencies whose report for last year is overdue, listed in digests. */
   overdue?: (now: Date) => Promise<readonly OverdueAgency[]>;
 }
@@ -84,6 +87,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     now,
     log: deps.log,
     ...(deps.overdue ? { overdue: deps.overdue } : {}),
+    ...(deps.identity ? { identity: deps.identity } : {}),
   };
 
   let running: Promise<PumpResult> | null = null;

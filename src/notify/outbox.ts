@@ -24,6 +24,8 @@ import type { Logger } from "pino";
 import type { Chat, OutboxItem, PortalEntry, Store, StoredReport, Subscription, WatchEvent } from "../store/types.js";
 import { formatBaseline, formatDigest, formatNewReport, formatPortalAlert, formatUpdatedReport, type DigestEntry, type Locale, type OverdueAgency } from "../render/alerts.js";
 import { matchesSubscription } from "./match.js";
+import { previousYear } from "../agency/analyze.js";
+import { createIdentity, type Identity } from "../agency/identity.js";
 import { digestPeriodMs, lastDigestSlot, quietDecision } from "./time.js";
 
 /** Store meta key holding the seq of the last event fanned out. */
@@ -37,6 +39,8 @@ export interface FanoutDeps {
   tz: string;
   now: () => Date;
   log: Logger;
+  /** The agency identity (portals + overrides), as the watcher and the bot use it. */
+  identity?: () => Identity;
   /** Agencies whose report for last year is overdue, for the digests (main.ts: missingReports). */
   overdue?: (now: Date) => Promise<readonly OverdueAgency[]>;
 }
@@ -95,21 +99,6 @@ async function loadAudience(store: Store, now: Date): Promise<Audience> {
     if (!chats.has(s.chatId)) chats.set(s.chatId, defaultChat(s.chatId, now));
   }
   return { chats, subsByChat };
-}
-
-/** Last year's report of the same agency, for year-on-year figures. */
-export async function previousYear(store: Store, r: StoredReport): Promise<StoredReport | null> {
-  const year = r.report.year;
-  if (year === null) return null;
-  if (r.agencyKey) {
-    const byKey = await store.findReports({ agencyKey: r.agencyKey, year: year - 1 });
-    if (byKey[0]) return byKey[0];
-  }
-  const agency = r.report.agency;
-  if (!agency) return null;
-  // Same portal + same agency name (the history helper's identity refines this).
-  const cands = await store.findReports({ portalId: r.portalId, agency, year: year - 1 });
-  return cands.find((c) => c.report.agency === agency) ?? null;
 }
 
 /**
@@ -178,10 +167,11 @@ async function rowsForEvent(
     if (!parts) {
       const r = reports[0]!;
       if (ev.kind === "new") {
-        if (prev === undefined) prev = await previousYear(store, r);
+        // The same previous report /compare shows (agency/analyze.previousYear).
+        if (prev === undefined) prev = await previousYear(store, r, deps.identity?.() ?? createIdentity({ portals: deps.portals() }));
         parts = formatNewReport({ report: r, ...(portal ? { portal } : {}), prev }, lang);
       } else {
-        parts = formatUpdatedReport({ report: r, ...(portal ? { portal } : {}), ...(ev.changes ? { changes: ev.changes } : {}) }, lang);
+        parts = formatUpdatedReport({ report: r, ...(portal ? { portal } : {}), ...(ev.figureChanges ? { figureChanges: ev.figureChanges } : {}), ...(ev.changes ? { changes: ev.changes } : {}) }, lang);
       }
       cache.set(lang, parts);
     }

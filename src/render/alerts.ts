@@ -3,14 +3,16 @@
  * escaped, returned already split into parts of ≤ 4096 characters at row/paragraph boundaries.
  *
  * Figures and year-on-year changes come from src/report/figures.ts (one source of truth with the
- * bot's replies); lateness from the rules' deadlineFor / inferLevel.
+ * bot's replies); lateness from agency/deadline (one answer everywhere).
  */
-import { compareFigures, describeChanges, describeFigures, FIGURE_LABELS, keyFigures, type KeyFigures } from "../report/figures.js";
-import { deadlineFor, inferLevel } from "../report/rules/index.js";
+import { compareFigures, describeChanges, describeFigures, FIGURE_LABELS, keyFigures, type FigureChange, type KeyFigures } from "../report/figures.js";
+import { agencyDisplayName } from "../agency/names.js";
+import { publishedDate, timeliness } from "../agency/deadline.js";
+import { sortFindings } from "../report/rules/finding.js";
 import type { Finding } from "../report/schema.js";
 import type { PortalEntry, StoredReport, WatchEvent } from "../store/types.js";
-import { escapeHtml, splitMessage, TELEGRAM_LIMIT } from "./format.js";
-import { formatLocal } from "../notify/time.js";
+import { escapeHtml, severityIcon, splitMessage, TELEGRAM_LIMIT } from "./format.js";
+import { formatLocal } from "./time.js";
 
 export type Locale = "zh" | "en";
 
@@ -71,6 +73,7 @@ const T = {
     overdueLine: (name: string, year: number, deadline: string) => `• ${name} ${year} 年度（截止 ${deadline}）`,
     counts: (e: number, w: number) => `错误 ${e} · 警告 ${w}`,
     updatedTag: "（更新）",
+    lateTag: " · ⏰ 逾期发布",
   },
   en: {
     newReport: "🆕 New report",
@@ -106,16 +109,12 @@ const T = {
     overdueLine: (name: string, year: number, deadline: string) => `• ${name} ${year} (deadline ${deadline})`,
     counts: (e: number, w: number) => `${e} errors · ${w} warnings`,
     updatedTag: " (updated)",
+    lateTag: " · ⏰ published late",
   },
 } as const;
 
-const SEVERITY_ICON: Record<Finding["severity"], string> = { error: "❌", warning: "⚠️", info: "ℹ️" };
-const SEVERITY_ORDER: Record<Finding["severity"], number> = { error: 0, warning: 1, info: 2 };
-
 /** The display name of a report's agency (falls back to the title, then the portal). */
-export function agencyName(r: StoredReport, portal?: PortalEntry): string {
-  return r.report.agency ?? r.report.title ?? portal?.name ?? r.url;
-}
+const agencyName = agencyDisplayName;
 
 function link(url: string, label: string): string {
   // Only http(s) links become anchors; anything else is shown as text.
@@ -132,18 +131,6 @@ export function findingCounts(fs: readonly Finding[]): { error: number; warning:
   const c = { error: 0, warning: 0, info: 0 };
   for (const f of fs) c[f.severity]++;
   return c;
-}
-
-/** Lateness of a report: null when the publication date or the deadline is unknown. */
-export function lateness(r: StoredReport, portal?: PortalEntry): { deadline: string; daysLate: number } | null {
-  const published = (r.publishedAt ?? r.report.publishedAt ?? null)?.slice(0, 10) ?? null;
-  const year = r.report.year;
-  if (!published || year === null || !/^\d{4}-\d{2}-\d{2}$/.test(published)) return null;
-  const level = portal?.level ?? inferLevel(r.report.agency);
-  if (!level) return null;
-  const deadline = deadlineFor(year, level);
-  const days = Math.round((Date.parse(`${published}T00:00:00Z`) - Date.parse(`${deadline}T00:00:00Z`)) / 86_400_000);
-  return { deadline, daysLate: Math.max(0, days) };
 }
 
 /** Figure lines for the alert subset, only figures that are known. */
@@ -169,14 +156,11 @@ export function findingLines(fs: readonly Finding[], locale: Locale, max = MAX_F
   const t = T[locale];
   const c = findingCounts(fs);
   if (c.error + c.warning === 0) return [t.noFindings, ...(c.info ? [t.infoCount(c.info)] : [])];
-  const shown = fs
-    .filter((f) => f.severity !== "info")
-    .slice()
-    .sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+  const shown = sortFindings(fs.filter((f) => f.severity !== "info"));
   const lines = [`<b>${escapeHtml(t.findings(c.error, c.warning))}</b>`];
   for (const f of shown.slice(0, max)) {
     const msg = locale === "en" ? (f.messageEn ?? f.message) : f.message;
-    lines.push(`${SEVERITY_ICON[f.severity]} ${escapeHtml(clip(msg, MAX_FINDING_CHARS))}`);
+    lines.push(`${severityIcon(f.severity)} ${escapeHtml(clip(msg, MAX_FINDING_CHARS))}`);
   }
   if (shown.length > max) lines.push(escapeHtml(t.more(shown.length - max)));
   if (c.info) lines.push(escapeHtml(t.infoCount(c.info)));
@@ -193,11 +177,11 @@ function headerBlocks(r: StoredReport, portal: PortalEntry | undefined, locale: 
     blocks.push(`${escapeHtml(t.portal)}${colon}${escapeHtml(where)}`);
   }
   blocks.push(`${escapeHtml(t.link)}${colon}${link(r.url, clip(r.report.title ?? r.url, 200))}`);
-  const published = r.publishedAt ?? r.report.publishedAt ?? null;
+  const published = publishedDate(r);
   if (published) {
-    const late = lateness(r, portal);
-    const verdict = late ? (late.daysLate > 0 ? t.late(late.deadline, late.daysLate) : t.onTime(late.deadline)) : "";
-    blocks.push(`${escapeHtml(t.published)}${colon}${escapeHtml(published.slice(0, 10))}${verdict ? ` · ${escapeHtml(verdict)}` : ""}`);
+    const late = timeliness(r, portal);
+    const verdict = late ? (late.late ? t.late(late.deadline, late.daysLate) : t.onTime(late.deadline)) : "";
+    blocks.push(`${escapeHtml(t.published)}${colon}${escapeHtml(published)}${verdict ? ` · ${escapeHtml(verdict)}` : ""}`);
   } else {
     blocks.push(escapeHtml(t.publishedUnknown));
   }
@@ -231,9 +215,13 @@ export function formatNewReport(
   return splitMessage(blocks, limit);
 }
 
-/** An updated report: what changed (event.changes), and the findings as they stand. */
+/**
+ * An updated report: what changed, rendered in `locale` from the event's figure values (events
+ * stored before values existed carry zh-CN lines, shown as they are), and the findings as they
+ * stand.
+ */
 export function formatUpdatedReport(
-  input: { report: StoredReport; portal?: PortalEntry; changes?: readonly string[] },
+  input: { report: StoredReport; portal?: PortalEntry; figureChanges?: readonly FigureChange[]; changes?: readonly string[] },
   locale: Locale = "zh",
   limit: number = TELEGRAM_LIMIT,
 ): string[] {
@@ -242,7 +230,7 @@ export function formatUpdatedReport(
   const blocks = headerBlocks(r, portal, locale, t.updated);
   blocks.push("");
   blocks.push(`<b>${escapeHtml(t.changes)}</b>`);
-  const changes = input.changes ?? [];
+  const changes = input.figureChanges ? describeChanges([...input.figureChanges], locale) : (input.changes ?? []);
   blocks.push(...(changes.length ? changes.map((c) => escapeHtml(clip(c, MAX_FINDING_CHARS))) : [escapeHtml(t.noChanges)]));
   blocks.push("");
   blocks.push(...findingLines(r.report.findings, locale));
@@ -361,7 +349,7 @@ export function formatDigest(
       const c = findingCounts(e.report.report.findings);
       const name = clip(agencyName(e.report, e.portal), 120);
       blocks.push(
-        `• ${link(e.report.url, name)} ${escapeHtml(t.yearSuffix(e.report.report.year))}${e.kind === "updated" ? escapeHtml(t.updatedTag) : ""} — ${escapeHtml(t.counts(c.error, c.warning))}`,
+        `• ${link(e.report.url, name)} ${escapeHtml(t.yearSuffix(e.report.report.year))}${e.kind === "updated" ? escapeHtml(t.updatedTag) : ""} — ${escapeHtml(t.counts(c.error, c.warning))}${timeliness(e.report, e.portal)?.late ? escapeHtml(t.lateTag) : ""}`,
       );
     }
   }

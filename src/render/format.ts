@@ -122,3 +122,9 @@ function splitLines(block: string, limit: number): string[] {
 function tokenize(s: string): string[] {
   return s.match(/<[^>]*>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);|\n|[\uD800-\uDBFF][\uDC00-\uDFFF]|[\s\S]/g) ?? [];
 }
+
+/** The icon shown before a finding of each severity. */
+export function severityIcon(severity: "error" | "warning" | "info"): string {
+  return SEVERITY_ICONS[severity];
+}
+const SEVERITY_ICONS = { error: "❌", warning: "⚠️", info: "ℹ️" } as const;

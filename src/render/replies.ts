@@ -7,47 +7,27 @@
 import { APPLICANT_COLUMNS, REQUEST_ROWS, REQUEST_ROW_KEYS, REVIEW_COLUMNS } from "../report/schema.js";
 import type { ActiveDisclosure, Finding, Report } from "../report/schema.js";
 import { describeFigures, keyFigures } from "../report/figures.js";
-import { deadlineFor, inferLevel } from "../report/rules/index.js";
+import { agencyDisplayName } from "../agency/names.js";
+import { publishedDate, timeliness } from "../agency/deadline.js";
+import { sortFindings } from "../report/rules/finding.js";
 import type { Chat, OutboxStatus, PortalEntry, PortalState, StoredReport, Subscription } from "../store/types.js";
-import { escapeHtml, splitMessage } from "./format.js";
+import { escapeHtml, severityIcon, splitMessage } from "./format.js";
 import { messages } from "./i18n.js";
 import type { Lang } from "./i18n.js";
-
-const SEVERITY_ORDER: Record<string, number> = { error: 0, warning: 1, info: 2 };
-const SEVERITY_ICON: Record<string, string> = { error: "❌", warning: "⚠️", info: "ℹ️" };
-
-/** Findings with errors first, then warnings, then info (stable within a severity). */
-export function sortFindings(fs: readonly Finding[]): Finding[] {
-  return [...fs].sort((a, b) => (SEVERITY_ORDER[a.severity] ?? 3) - (SEVERITY_ORDER[b.severity] ?? 3));
-}
 
 /** One finding as an escaped HTML line in the chat's language. */
 export function findingLine(f: Finding, lang: Lang): string {
   const text = lang === "en" && f.messageEn ? f.messageEn : f.message;
-  return `${SEVERITY_ICON[f.severity] ?? "•"} ${escapeHtml(text)}`;
-}
-
-/** Display name of a stored report's agency (falls back to the title, then the URL). */
-export function agencyName(r: Pick<StoredReport, "url"> & { report: Pick<Report, "agency" | "title"> }): string {
-  return r.report.agency ?? r.report.title ?? r.url;
-}
-
-/** True when the report was published after its legal deadline (unknown → false). */
-export function isLate(r: StoredReport, portal?: PortalEntry): boolean {
-  const published = r.publishedAt ?? r.report.publishedAt ?? null;
-  const year = r.report.year;
-  if (!published || year === null) return false;
-  const level = inferLevel(r.report.agency) ?? portal?.level ?? "government";
-  return published.slice(0, 10) > deadlineFor(year, level);
+  return `${severityIcon(f.severity)} ${escapeHtml(text)}`;
 }
 
 function header(r: StoredReport, lang: Lang, portal?: PortalEntry): string[] {
   const m = messages(lang);
   const year = r.report.year === null ? "" : ` ${r.report.year}${lang === "zh" ? " 年度" : ""}`;
-  const lines = [`<b>${escapeHtml(agencyName(r))}</b>${escapeHtml(year)}`];
+  const lines = [`<b>${escapeHtml(agencyDisplayName(r, portal))}</b>${escapeHtml(year)}`];
   if (r.report.title) lines.push(escapeHtml(r.report.title));
-  const published = r.publishedAt ?? r.report.publishedAt ?? null;
-  if (published) lines.push(m.published(escapeHtml(published.slice(0, 10)), isLate(r, portal)));
+  const published = publishedDate(r);
+  if (published) lines.push(m.published(escapeHtml(published), timeliness(r, portal)?.late ?? false));
   if (/^https?:\/\//.test(r.url)) lines.push(`<a href="${escapeHtml(r.url)}">${m.link}</a>`);
   return lines;
 }
@@ -174,7 +154,7 @@ export interface AnomalyItem {
 
 /** A stored report as an AnomalyItem. */
 export function anomalyItem(r: StoredReport): AnomalyItem {
-  return { agency: agencyName(r), year: r.report.year, findings: r.report.findings };
+  return { agency: agencyDisplayName(r), year: r.report.year, findings: r.report.findings };
 }
 
 /**

@@ -7,6 +7,7 @@
  * durable when its promise resolves (the lowdb driver writes the file atomically first, or, for
  * the outbox, appends an fsync'd journal line).
  */
+import type { FigureChange } from "../report/figures.js";
 import type { Finding, Report } from "../report/schema.js";
 
 /** A portal's 年报 column, as listed in data/portals.json. */
@@ -79,7 +80,12 @@ export interface WatchEvent {
   at: string;
   portalId: string;
   reportIds: string[];
-  /** For "updated": human-readable figure changes (zh-CN lines). */
+  /**
+   * For "updated": the key figures that changed, as values (rendered in each chat's language by
+   * the notifier). Empty: the tables changed but no key figure did.
+   */
+  figureChanges?: FigureChange[];
+  /** Events written before figureChanges existed: the changes as zh-CN lines. Read only. */
   changes?: string[];
   /** Free details (error text for portalDown, years for baseline …). */
   detail?: Record<string, unknown>;

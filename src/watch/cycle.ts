@@ -13,7 +13,7 @@ import type { PortalEntry, PortalState, Store, StoredReport, WatchEvent } from "
 import type { Report } from "../report/schema.js";
 import type { ParseInput, ParseOutcome } from "../report/parse.js";
 import { decodeBytes, parseDocument } from "../report/parse.js";
-import { compareFigures, describeChanges, keyFigures } from "../report/figures.js";
+import { compareFigures, keyFigures } from "../report/figures.js";
 import type { Fetcher, FetchResponse } from "./fetcher.js";
 import { canonicalUrl, findAttachments, scanListPage, type ReportLink } from "./discover.js";
 import { nextCheckAt, isDue, type ScheduleConfig } from "./schedule.js";
@@ -360,15 +360,14 @@ async function checkPortal(deps: CycleDeps, portal: PortalEntry, summary: CycleS
         await store.putReport(stored);
         continue;
       }
-      const diff = compareFigures(keyFigures(item.known.report), keyFigures(stored.report)).filter((c) => c.prev !== c.cur);
-      const changes = describeChanges(diff, "zh");
+      const figureChanges = compareFigures(keyFigures(item.known.report), keyFigures(stored.report)).filter((c) => c.prev !== c.cur);
       ev = {
         id: `updated:${id}:${rawHash.slice(0, 16)}`,
         kind: "updated",
         at: nowIso,
         portalId: portal.id,
         reportIds: [id],
-        changes: changes.length ? changes : ["表格内容有改动（关键数字未变）"],
+        figureChanges,
         detail: { url: item.url, title: report.title, year: report.year, previousHash: item.known.contentHash },
       };
     } else if (!baseline && !backfill) {

@@ -90,3 +90,34 @@ describe("fanOut", () => {
     expect(await t.store.listOutbox({ chatId: 2 })).toEqual([]);
   });
 });
+
+describe("year-on-year in the alert", () => {
+  // Issue 8: the alert picked "the first 2023 row the store returned", /compare the newest copy;
+  // with two copies of last year's report (a re-upload with corrected figures) they disagreed.
+  it("uses the same previous report as /compare: the newest copy of last year's report of the same agency", async () => {
+    const { compareReply } = await import("../../src/answer/history.js");
+    const t = await tempStore();
+    cleanups.push(t.cleanup);
+    const { store } = t;
+    const e = corpusEntries().find((x) => x.agency.includes("发展和改革局"))!;
+    const p = portal("sy", "沭阳县人民政府", "江苏 宿迁 沭阳", "government");
+    const base = reportFromEntry(e);
+    const withNew = (n: number): typeof base => ({ ...base, requests: { ...base.requests, newReceived: [n, 0, 0, 0, 0, 0, n] } });
+    const old2023 = stored({ ...withNew(11), year: 2023 }, "sy", { id: "a-2023-first", fetchedAt: "2024-01-10T00:00:00.000Z", publishedAt: "2024-01-10" });
+    const fixed2023 = stored({ ...withNew(13), year: 2023 }, "sy", { id: "z-2023-reupload", fetchedAt: "2024-02-10T00:00:00.000Z", publishedAt: "2024-02-10" });
+    const other2023 = stored({ ...withNew(99), year: 2023, agency: "沭阳县教育局", title: "沭阳县教育局2023年政府信息公开工作年度报告" }, "sy", { id: "b-2023-other" });
+    const cur = stored({ ...withNew(20), year: 2024 }, "sy", { id: "c-2024", publishedAt: "2025-01-20" });
+    await store.putReports([old2023, other2023, fixed2023, cur]);
+    await store.putChat(chat(1));
+    await store.addSubscription(sub(1, "all", ""));
+    await store.addEvents([{ id: "new:c-2024", kind: "new", at: new Date().toISOString(), portalId: "sy", reportIds: [cur.id] }]);
+    const deps: FanoutDeps = { store, portals: () => [p], adminChatIds: [], tz: "Asia/Shanghai", now: () => new Date(), log: pino({ level: "silent" }) };
+    expect(await fanOut(deps)).toBeGreaterThan(0);
+    const alert = (await store.listOutbox({ chatId: 1 })).map((o) => o.text).join("\n");
+    expect(alert).toContain("新收申请：13 → 20");
+    const compare = (await compareReply(store, "沭阳县发展和改革局", "zh")).join("\n");
+    // /compare's 2023 column holds the same 13, never the first copy's 11 or the other agency's 99.
+    expect(compare).toMatch(/新收申请[^\n]*13[^\n]*20/);
+    expect(compare).not.toMatch(/新收申请[^\n]*\b11\b/);
+  });
+});

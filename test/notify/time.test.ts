@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatLocal, inQuietWindow, lastDigestSlot, quietDecision } from "../../src/notify/time.js";
+import { inQuietWindow, lastDigestSlot, quietDecision } from "../../src/notify/time.js";
+import { formatLocal } from "../../src/render/time.js";
 import { Pacer } from "../../src/notify/sender.js";
 
 const TZ = "Asia/Shanghai";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatBaseline, formatDigest, formatNewReport, formatPortalAlert, formatUpdatedReport, lateness } from "../../src/render/alerts.js";
+import { formatBaseline, formatDigest, formatNewReport, formatPortalAlert, formatUpdatedReport } from "../../src/render/alerts.js";
+import { timeliness } from "../../src/agency/deadline.js";
 import { matchesSubscription, normaliseName } from "../../src/notify/match.js";
 import { TELEGRAM_LIMIT } from "../../src/render/format.js";
 import { keyFigures } from "../../src/report/figures.js";
@@ -80,7 +81,23 @@ describe("formatNewReport", () => {
 });
 
 describe("other messages", () => {
-  it("updated: what changed", () => {
+  it("updated: an English chat's alert is English throughout (figure changes rendered per locale)", () => {
+    const r = stored(reportFromEntry(shuyang), "x");
+    const figureChanges = [{ key: "newReceived" as const, prev: 17, cur: 26, delta: 9, ratio: 9 / 17 }];
+    const en = text(formatUpdatedReport({ report: r, figureChanges }, "en"));
+    expect(en).toContain("New requests: 17 → 26 (+52.9%)");
+    expect(en).not.toMatch(/新收|变化|已更新|表格/);
+    // Outside the agency's own name and the report's title (source text), nothing is Chinese.
+    const chrome = en.replaceAll(r.report.agency ?? "", "").replaceAll(r.report.title ?? "", "");
+    const findings = r.report.findings.map((f) => f.message);
+    expect(findings.every((m) => !chrome.includes(m))).toBe(true);
+    const zh = text(formatUpdatedReport({ report: r, figureChanges }, "zh"));
+    expect(zh).toContain("新收申请：17 → 26（+52.9%）");
+    // No key figure changed: said in the chat's language.
+    expect(text(formatUpdatedReport({ report: r, figureChanges: [] }, "en"))).toContain("key figures unchanged");
+  });
+
+  it("updated: legacy events' zh lines are shown as they are", () => {
     const r = stored(reportFromEntry(shuyang), "x");
     const t = text(formatUpdatedReport({ report: r, changes: ["新收申请：17 → 26（+52.9%）", "<x>"] }));
     expect(t).toContain("年报已更新");
@@ -138,8 +155,8 @@ describe("other messages", () => {
     expect(lines[other + 1]).toContain("（更新）");
   });
 
-  it("lateness is unknown without a date or a level", () => {
-    expect(lateness(stored(reportFromEntry(shuyang), "x"))).toBeNull();
+  it("timeliness is unknown without a publication date", () => {
+    expect(timeliness(stored(reportFromEntry(shuyang), "x"))).toBeNull();
   });
 });
 

@@ -10,8 +10,8 @@ import {
   renderLatest,
   renderReport,
   renderStatus,
-  sortFindings,
 } from "../../src/render/replies.js";
+import { sortFindings } from "../../src/report/rules/finding.js";
 import { expectedOf, fixtureReports } from "../bot/fixtures.js";
 
 const reports = fixtureReports();

@@ -117,7 +117,9 @@ describe("runCycle", () => {
     const ev = r.events[0]!;
     expect(ev.kind).toBe("updated");
     expect(ev.id).toMatch(new RegExp(`^updated:${id}:[0-9a-f]{16}$`));
-    expect(ev.changes?.some((l) => l.includes("218") && l.includes("318"))).toBe(true);
+    // The event carries the change as values, never as sentences (rendered per chat language).
+    expect(ev.changes).toBeUndefined();
+    expect(ev.figureChanges).toContainEqual(expect.objectContaining({ key: "newReceived", prev: 218, cur: 318 }));
     expect((await store.getReport(id))?.report.requests?.newReceived?.[0]).toBe(317);
     // Same bytes again: no second event.
     c.advance(60);

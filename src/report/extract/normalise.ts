@@ -30,6 +30,15 @@ export function looksTraditional(s: string): boolean {
   return false;
 }
 
+/**
+ * Traditional → Simplified, character by character, unconditionally: the one converter of the
+ * project. For matching only — it turns 乾县 into 干县, so names shown to people keep the source's
+ * characters.
+ */
+export function simplifyChars(s: string): string {
+  return converter()(s);
+}
+
 /** Traditional → Simplified when the text looks Traditional; otherwise unchanged. */
 export function toSimplified(s: string): string {
   return looksTraditional(s) ? converter()(s) : s;

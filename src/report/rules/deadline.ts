@@ -28,6 +28,15 @@ export function inferLevel(agency: string | null): Level | null {
   return null;
 }
 
+/**
+ * The one level rule: the body's own name decides (a department listed on a government's portal
+ * keeps its 31 January deadline); the portal's declared level only fills in when the name does not
+ * tell. The title stands in for a missing agency name.
+ */
+export function resolveLevel(report: { agency: string | null; title?: string | null }, portalLevel?: Level | null): Level | null {
+  return inferLevel(report.agency) ?? (report.agency ? null : inferLevel(report.title ?? null)) ?? portalLevel ?? null;
+}
+
 /** Publication deadline (ISO date) for a report year and level. */
 export function deadlineFor(year: number, level: Level): string {
   return level === "department" ? `${year + 1}-01-31` : `${year + 1}-03-31`;

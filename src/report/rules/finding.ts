@@ -9,6 +9,14 @@ export function finding(rule: string, severity: Severity, message: string, messa
   return cells && cells.length > 0 ? { rule, severity, message, messageEn, cells } : { rule, severity, message, messageEn };
 }
 
+/** Severity order: errors first, then warnings, then info. The one order every list uses. */
+export const SEVERITY_ORDER: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
+
+/** Findings sorted errors first; the order within a severity is kept (stable sort). */
+export function sortFindings<T extends Pick<Finding, "severity">>(fs: readonly T[]): T[] {
+  return [...fs].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+}
+
 /** Outcome of an equation check: holds, definitely fails, or cannot be decided (blank operands). */
 export type EqOutcome = "ok" | "fail" | "uncertain";
 

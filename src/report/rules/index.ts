@@ -18,9 +18,9 @@
  * already break it (cells are non-negative).
  */
 import type { Finding, Report } from "../schema.js";
-import { checkDeadline, inferLevel } from "./deadline.js";
+import { checkDeadline, resolveLevel } from "./deadline.js";
 import type { Level } from "./deadline.js";
-import { finding } from "./finding.js";
+import { finding, sortFindings } from "./finding.js";
 import { checkNarrative } from "./narrative.js";
 import { checkPlaceholders, checkSections, checkYear, table2Region } from "./structure.js";
 import {
@@ -37,7 +37,7 @@ import { internal } from "./xyear.js";
 
 export { checkAcrossYears, repetitionShare } from "./xyear.js";
 export type { YearInput } from "./xyear.js";
-export { inferLevel, deadlineFor } from "./deadline.js";
+export { inferLevel, deadlineFor, resolveLevel } from "./deadline.js";
 export type { Level } from "./deadline.js";
 
 /** What a single-report check needs. */
@@ -48,11 +48,9 @@ export interface CheckInput {
   text: string;
   /** ISO date; the deadline check runs when known (else report.publishedAt). */
   publishedAt?: string | null;
-  /** Administrative level; inferred from the agency name when absent. */
+  /** The portal's declared level: used only when the agency's name does not tell (resolveLevel). */
   level?: Level | null;
 }
-
-const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 
 /** All single-report findings, errors first. Pure, never throws. */
 export function checkReport(input: CheckInput): Finding[] {
@@ -85,15 +83,12 @@ export function checkReport(input: CheckInput): Finding[] {
   run(() => checkYear(r, text));
   run(() => checkNarrative(r, text, unc));
   run(() => {
-    const level = input.level ?? inferLevel(r.agency);
+    const level = resolveLevel(r, input.level);
     return checkDeadline(r.year, input.publishedAt ?? r.publishedAt ?? null, level);
   });
   run(() => summariseBlanks(r, unc));
 
-  return out
-    .map((f, i) => ({ f, i }))
-    .sort((a, b) => SEVERITY_ORDER[a.f.severity] - SEVERITY_ORDER[b.f.severity] || a.i - b.i)
-    .map((x) => x.f);
+  return sortFindings(out);
 }
 
 /** Listed uncertain checks are capped so a blank report does not produce a wall of text. */

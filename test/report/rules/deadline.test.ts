@@ -49,13 +49,17 @@ describe("deadline.late", () => {
     expect(check("2024-01-31")).toEqual([]);
     expect(check("2024-01-17T09:00:00+08:00")).toEqual([]);
   });
-  it("gives governments until 31 March; an explicit level wins over the name", () => {
-    expect(check("2024-03-10", "government")).toEqual([]);
-    expect(check("2024-04-01", "government")).toHaveLength(1);
+  it("gives governments until 31 March; the agency's own name wins over the portal's level", () => {
     expect(check("2024-03-10", null, cleanReport())).toEqual([]);
+    // A department listed on a government's portal keeps its 31 January deadline.
+    expect(check("2024-03-10", "government")).toHaveLength(1);
+    // The portal's level fills in only when neither the name nor the title tells.
+    const anon = cleanReport({ agency: "张三", title: null });
+    expect(check("2024-03-10", "government", anon)).toEqual([]);
+    expect(check("2024-02-10", "department", anon)).toHaveLength(1);
   });
   it("with an unknown level, flags only dates after the later deadline", () => {
-    const anon = cleanReport({ agency: null });
+    const anon = cleanReport({ agency: null, title: null });
     expect(check("2024-02-15", null, anon)).toEqual([]);
     expect(check("2024-04-02", null, anon)[0]!.message).toContain("机关级别未知");
   });
