@@ -11,7 +11,7 @@
  * goes into data/agency-overrides.json.
  */
 import { readFile } from "node:fs/promises";
-import { Converter } from "opencc-js";
+import { simplifyChars } from "../report/extract/normalise.js";
 import { z } from "zod";
 import type { Report } from "../report/schema.js";
 import type { PortalEntry, StoredReport } from "../store/types.js";
@@ -33,19 +33,15 @@ export const AgencyOverrides = z.array(AgencyOverride);
 /** The core used for a portal's own government once its place name is dropped. */
 export const OWN_GOVERNMENT = "政府";
 
-let t2s: ((s: string) => string) | null = null;
-/** Traditional → Simplified, character mode; built once (≈ 10–35 ms). */
-function toSimplified(s: string): string {
-  const convert = (t2s ??= Converter({ from: "t", to: "cn" }));
-  return convert(s);
-}
 
 /**
  * Cleans a raw name for comparison: Simplified, NFKC (full-width → half-width), no whitespace,
- * no quotes, no parenthesised remarks ("淮安市金湖县（县政府）").
+ * no quotes, no parenthesised remarks ("淮安市金湖县（县政府）"). `simplify: false` keeps the
+ * source's characters, for names shown to people (乾县 must stay 乾县).
  */
-export function cleanName(raw: string): string {
-  let s = toSimplified(raw.normalize("NFKC"));
+export function cleanName(raw: string, simplify = true): string {
+  const nfkc = raw.normalize("NFKC");
+  let s = simplify ? simplifyChars(nfkc) : nfkc;
   s = s.replace(/[\s\u3000\u00a0]+/g, "");
   s = s.replace(/[《》“”"'「」『』]/g, "");
   // Repeat: remarks may nest once ("（全市汇总（市政府））").
@@ -61,8 +57,8 @@ const SUFFIX_RE = /(政府信息公开|政务公开|信息公开)(工作)?(年�
  * The agency part of a name or title: cleaned, with a "关于…的" wrapper, the report year and the
  * 政府信息公开工作年度报告 suffix (and anything after it, e.g. "-沭阳县发改局") removed.
  */
-export function agencyPart(raw: string): string {
-  let s = cleanName(raw);
+export function agencyPart(raw: string, simplify = true): string {
+  let s = cleanName(raw, simplify);
   s = s.replace(/^关于(印发|公布|发布|公开)?/, "");
   const m = SUFFIX_RE.exec(s);
   if (m && m.index > 0) s = s.slice(0, m.index);
@@ -267,7 +263,8 @@ export function createIdentity(opts: { portals?: readonly PortalEntry[]; overrid
       const hit = o.re ? o.re.test(cleaned) || o.re.test(part) : o.match === cleaned || o.match === part || o.match === core;
       if (hit) return { key: o.key, name: o.name, core, overridden: true };
     }
-    return { key: `${portalId}:${core}`, name: part, core, overridden: false };
+    // Shown to people: the source's own characters (the key and core are for matching only).
+    return { key: `${portalId}:${core}`, name: agencyPart(name, false) || part, core, overridden: false };
   };
   return {
     resolve,

@@ -13,7 +13,7 @@
 import type { Finding } from "../report/schema.js";
 import type { ReportHead as StoreReportHead, Store, StoredReport } from "../store/types.js";
 import { agencyDisplayName as agencyName } from "../agency/names.js";
-import { normalizeName } from "./args.js";
+import { matchForm } from "../agency/names.js";
 
 /** Longest an index is trusted without a visible change. */
 export const INDEX_TTL_MS = 10 * 60 * 1000;
@@ -42,7 +42,7 @@ export interface AgencyGroup {
 
 /** The identity used to group reports: the history helper's agencyKey when set, else the normalised name. */
 export function groupKey(r: StoredReport | StoreReportHead): string {
-  return r.agencyKey ?? `n:${normalizeName(agencyName(r))}`;
+  return r.agencyKey ?? `n:${matchForm(agencyName(r))}`;
 }
 
 /** Newest first: by report year, then fetch time. */
@@ -62,7 +62,7 @@ export function buildGroups(reports: readonly (StoredReport | StoreReportHead)[]
       fetchedAt: r.fetchedAt,
       issues: "issues" in r ? [...r.issues] : r.report.findings.filter((f) => f.severity !== "info"),
     };
-    const title = r.report.title ? normalizeName(r.report.title) : null;
+    const title = r.report.title ? matchForm(r.report.title) : null;
     const g = groups.get(key);
     if (!g) {
       groups.set(key, { key, name: agencyName(r), norm: "", titles: title ? [title] : [], reports: [head], newest: r });
@@ -76,7 +76,7 @@ export function buildGroups(reports: readonly (StoredReport | StoreReportHead)[]
   for (const { newest, ...g } of groups.values()) {
     g.reports.sort(newestFirst);
     g.name = agencyName(newest);
-    g.norm = normalizeName(g.name);
+    g.norm = matchForm(g.name);
     out.push(g);
   }
   return out.sort((a, b) => a.name.localeCompare(b.name, "zh"));

@@ -3,18 +3,11 @@
  * names for substring matching, parsing each command's arguments, and "did you mean" suggestions.
  * No regex is ever built from user input: matching is `String.includes` on normalised names.
  */
-import * as OpenCC from "opencc-js";
+import { matchForm } from "../agency/names.js";
 import type { Subscription } from "../store/types.js";
 
 /** Longest argument accepted for names, regions and keywords (characters). */
 export const MAX_ARG_CHARS = 100;
-
-// Built once: building the converter costs milliseconds, converting a name microseconds (PITFALLS).
-let t2s: ((s: string) => string) | null = null;
-function toSimplified(s: string): string {
-  const conv = (t2s ??= OpenCC.Converter({ from: "t", to: "cn" }));
-  return conv(s);
-}
 
 /** Result of sanitising one argument string. */
 export type Sanitized = { ok: true; value: string } | { ok: false; reason: "tooLong"; max: number };
@@ -32,22 +25,6 @@ export function sanitizeArg(raw: string | undefined | null, max: number = MAX_AR
   if ([...cleaned].length > max) return { ok: false, reason: "tooLong", max };
   return { ok: true, value: cleaned };
 }
-
-/**
- * The matching form of a Chinese name: NFKC (full-width → half-width), Traditional →
- * Simplified, no whitespace, lower-case Latin. "沭阳县 发改局" and "沭陽縣發改局" match each other.
- */
-export function normalizeName(s: string): string {
-  const hit = normCache.get(s);
-  if (hit !== undefined) return hit;
-  const v = toSimplified(s.normalize("NFKC")).replace(/\s+/g, "").toLowerCase();
-  // Names repeat across commands and index rebuilds; the conversion is the costly part.
-  if (normCache.size >= NORM_CACHE_MAX) normCache.clear();
-  normCache.set(s, v);
-  return v;
-}
-const NORM_CACHE_MAX = 50_000;
-const normCache = new Map<string, string>();
 
 /** A subscription request parsed from `/subscribe …` or `/unsubscribe …`. */
 export interface SubscriptionArg {
@@ -159,11 +136,11 @@ export function editDistance(a: string, b: string, cap = Infinity): number {
  * characters rather than spelling), then smallest edit distance. Names sharing nothing are dropped.
  */
 export function closestNames(query: string, names: string[], n = 5): string[] {
-  const q = normalizeName(query);
+  const q = matchForm(query);
   const qChars = new Set([...q]);
   const scored: { name: string; common: number; dist: number }[] = [];
   for (const name of names) {
-    const nn = normalizeName(name);
+    const nn = matchForm(name);
     let common = 0;
     for (const ch of new Set([...nn])) if (qChars.has(ch)) common++;
     if (common === 0) continue;

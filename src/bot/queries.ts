@@ -11,7 +11,8 @@ import { escapeHtml } from "../render/format.js";
 import { renderAnomalies, renderLatest, renderReport } from "../render/replies.js";
 import { agencyGroups } from "./agency-index.js";
 import type { AgencyGroup, ReportHead } from "./agency-index.js";
-import { closestNames, normalizeName, parseReportArg } from "./args.js";
+import { closestNames, parseReportArg } from "./args.js";
+import { matchForm } from "../agency/names.js";
 import type { BotContext } from "./context.js";
 import { argOf, nowOf, replyHtml } from "./context.js";
 
@@ -46,7 +47,7 @@ export function isSubsequence(q: string, s: string): boolean {
  * abbreviations are tried: the query's characters in order ("沭阳县发改" → 沭阳县发展和改革局).
  */
 export function matchGroups(groups: readonly AgencyGroup[], query: string): AgencyGroup[] {
-  const q = normalizeName(query);
+  const q = matchForm(query);
   if (!q) return [];
   const exact = groups.filter((g) => g.norm === q);
   if (exact.length) return exact;
@@ -163,10 +164,10 @@ export function queryCommands(): Composer<BotContext> {
     const groups = await agencyGroups(store);
     let selected = groups;
     if (q) {
-      const nq = normalizeName(q);
+      const nq = matchForm(q);
       const list = await portals.list();
       const inRegion = new Set(
-        list.filter((p) => normalizeName(`${p.region ?? ""}${p.name}`).includes(nq)).map((p) => p.id),
+        list.filter((p) => matchForm(`${p.region ?? ""}${p.name}`).includes(nq)).map((p) => p.id),
       );
       selected = groups.filter((g) => g.norm.includes(nq) || g.reports.some((r) => inRegion.has(r.portalId)));
       if (selected.length === 0) return replyNoMatch(ctx, groups, q);

@@ -9,18 +9,8 @@
  * - "keyword": all of the above plus the title;
  * - "all": everything.
  */
-import { Converter } from "opencc-js";
+import { matchForm } from "../agency/names.js";
 import type { PortalEntry, StoredReport, Subscription } from "../store/types.js";
-
-let t2s: ((s: string) => string) | null = null;
-
-/** The matching form of a name: NFKC, Traditional → Simplified, no whitespace, lower case. */
-export function normaliseName(s: string | null | undefined): string {
-  if (!s) return "";
-  // Built once, on first use: building costs milliseconds, converting microseconds (PITFALLS).
-  const conv = (t2s ??= Converter({ from: "t", to: "cn" }));
-  return conv(s.normalize("NFKC")).replace(/[\s\u3000\u00a0]+/g, "").toLowerCase();
-}
 
 /** True when the subscription `sub` asks for report `r` (from `portal`, when known). */
 /** What matching needs of a report: its agency and title (an overdue agency passes its name as both). */
@@ -28,19 +18,19 @@ export type Matchable = { report: Pick<StoredReport["report"], "agency" | "title
 
 export function matchesSubscription(sub: Subscription, r: Matchable, portal?: PortalEntry): boolean {
   if (sub.kind === "all") return true;
-  const needle = normaliseName(sub.value);
+  const needle = matchForm(sub.value);
   if (!needle) return false;
-  const agency = normaliseName(r.report.agency ?? r.report.title);
+  const agency = matchForm(r.report.agency ?? r.report.title);
   switch (sub.kind) {
     case "agency":
       return agency.includes(needle);
     case "region":
-      return [portal?.region, portal?.name].some((x) => normaliseName(x).includes(needle)) || agency.includes(needle);
+      return [portal?.region, portal?.name].some((x) => matchForm(x).includes(needle)) || agency.includes(needle);
     case "keyword":
       return (
         agency.includes(needle) ||
-        normaliseName(r.report.title).includes(needle) ||
-        [portal?.region, portal?.name].some((x) => normaliseName(x).includes(needle))
+        matchForm(r.report.title).includes(needle) ||
+        [portal?.region, portal?.name].some((x) => matchForm(x).includes(needle))
       );
     default:
       return false;

@@ -3,7 +3,6 @@ import fc from "fast-check";
 import {
   closestNames,
   editDistance,
-  normalizeName,
   parseDigestArg,
   parseQuietArg,
   parseReportArg,
@@ -27,14 +26,6 @@ describe("sanitizeArg", () => {
         return r.ok && !/[\u0000-\u001F\u007F]/.test(r.value);
       }),
     );
-  });
-});
-
-describe("normalizeName", () => {
-  it("matches Traditional, full-width and spaced variants of the same name", () => {
-    expect(normalizeName("橫峰縣人民政府辦公室")).toBe(normalizeName("横峰县人民政府办公室"));
-    expect(normalizeName("沭阳县 发改局")).toBe("沭阳县发改局");
-    expect(normalizeName("ＡＢＣ１２３")).toBe("abc123");
   });
 });
 

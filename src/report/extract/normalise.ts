@@ -30,13 +30,26 @@ export function looksTraditional(s: string): boolean {
   return false;
 }
 
+const charCache = new Map<string, string>();
+
 /**
- * Traditional → Simplified, character by character, unconditionally: the one converter of the
- * project. For matching only — it turns 乾县 into 干县, so names shown to people keep the source's
- * characters.
+ * Traditional → Simplified one character at a time, unconditionally, for matching only. Each
+ * character always maps the same way, whatever surrounds it (phrase mode turns 乾县人民政府 into
+ * 干县… but 乾縣 into 乾县, so two spellings of one name would not meet). It turns 乾 into 干:
+ * names shown to people keep the source's characters.
  */
 export function simplifyChars(s: string): string {
-  return converter()(s);
+  let out = "";
+  for (const ch of s) {
+    if (ch.charCodeAt(0) < 0x2e80) {
+      out += ch;
+      continue;
+    }
+    let v = charCache.get(ch);
+    if (v === undefined) charCache.set(ch, (v = converter()(ch)));
+    out += v;
+  }
+  return out;
 }
 
 /** Traditional → Simplified when the text looks Traditional; otherwise unchanged. */
