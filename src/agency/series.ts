@@ -21,17 +21,30 @@ export type ReportLike = Pick<StoredReport, "id" | "portalId" | "fetchedAt" | "p
   report: Pick<Report, "agency" | "title" | "year">;
 };
 
-/** Publication (else fetch) time, for choosing the newest copy. */
-function stamp(r: ReportLike): string {
-  return `${r.publishedAt ?? ""}\u0000${r.fetchedAt}`;
+/** What "newest" reads of a report. */
+export interface Dated {
+  id: string;
+  publishedAt: string | null;
+  fetchedAt: string;
+  report: { year: number | null };
 }
 
-/** The newer of two copies of one agency-year (published later, else fetched later, else id). */
-export function newer<T extends ReportLike>(a: T, b: T): T {
-  const sa = stamp(a);
-  const sb = stamp(b);
-  if (sa !== sb) return sa > sb ? a : b;
-  return a.id >= b.id ? a : b;
+/**
+ * Newest first — the one order of "newest" everywhere: report year (unknown last), then
+ * publication date (a copy with none counts as older), then fetch time, then id.
+ */
+export function newestFirst(a: Dated, b: Dated): number {
+  const ya = a.report.year ?? -Infinity;
+  const yb = b.report.year ?? -Infinity;
+  if (ya !== yb) return yb > ya ? 1 : -1;
+  const sa = `${a.publishedAt ?? ""}\u0000${a.fetchedAt}\u0000${a.id}`;
+  const sb = `${b.publishedAt ?? ""}\u0000${b.fetchedAt}\u0000${b.id}`;
+  return sa === sb ? 0 : sa < sb ? 1 : -1;
+}
+
+/** The newer of two reports (newestFirst); for copies of one agency-year, the later copy. */
+export function newer<T extends Dated>(a: T, b: T): T {
+  return newestFirst(a, b) <= 0 ? a : b;
 }
 
 /** One report per year (newest copy), ascending by year; reports without a year are left out. */

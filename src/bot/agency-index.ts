@@ -11,6 +11,7 @@
  * with `getReport(id)`.
  */
 import type { Finding } from "../report/schema.js";
+import { newestFirst, type Dated } from "../agency/series.js";
 import type { ReportHead as StoreReportHead, Store, StoredReport } from "../store/types.js";
 import { agencyDisplayName as agencyName } from "../agency/names.js";
 import { matchForm } from "../agency/names.js";
@@ -18,12 +19,9 @@ import { matchForm } from "../agency/names.js";
 /** Longest an index is trusted without a visible change. */
 export const INDEX_TTL_MS = 10 * 60 * 1000;
 
-/** What the index keeps of one report. */
-export interface ReportHead {
-  id: string;
+/** What the index keeps of one report (a slice of the store's ReportHead). */
+export interface IndexedReport extends Dated {
   portalId: string;
-  year: number | null;
-  fetchedAt: string;
   /** Error and warning findings only (info is not shown by /anomalies). */
   issues: Finding[];
 }
@@ -37,7 +35,7 @@ export interface AgencyGroup {
   norm: string;
   /** Normalised titles, for matching on title words. */
   titles: string[];
-  reports: ReportHead[];
+  reports: IndexedReport[];
 }
 
 /** The identity used to group reports: the history helper's agencyKey when set, else the normalised name. */
@@ -45,21 +43,17 @@ export function groupKey(r: StoredReport | StoreReportHead): string {
   return r.agencyKey ?? `n:${matchForm(agencyName(r))}`;
 }
 
-/** Newest first: by report year, then fetch time. */
-export function newestFirst(a: Pick<ReportHead, "year" | "fetchedAt">, b: Pick<ReportHead, "year" | "fetchedAt">): number {
-  return (b.year ?? -1) - (a.year ?? -1) || b.fetchedAt.localeCompare(a.fetchedAt);
-}
-
 /** Groups reports (full, or the store's heads) by agency (pure). */
 export function buildGroups(reports: readonly (StoredReport | StoreReportHead)[]): AgencyGroup[] {
   const groups = new Map<string, AgencyGroup & { newest: StoredReport | StoreReportHead }>();
   for (const r of reports) {
     const key = groupKey(r);
-    const head: ReportHead = {
+    const head: IndexedReport = {
       id: r.id,
       portalId: r.portalId,
-      year: r.report.year,
+      publishedAt: r.publishedAt,
       fetchedAt: r.fetchedAt,
+      report: { year: r.report.year },
       issues: "issues" in r ? [...r.issues] : r.report.findings.filter((f) => f.severity !== "info"),
     };
     const title = r.report.title ? matchForm(r.report.title) : null;
@@ -70,7 +64,7 @@ export function buildGroups(reports: readonly (StoredReport | StoreReportHead)[]
     }
     g.reports.push(head);
     if (title && !g.titles.includes(title)) g.titles.push(title);
-    if (newestFirst(head, { year: g.newest.report.year, fetchedAt: g.newest.fetchedAt }) < 0) g.newest = r;
+    if (newestFirst(r, g.newest) < 0) g.newest = r;
   }
   const out: AgencyGroup[] = [];
   for (const { newest, ...g } of groups.values()) {

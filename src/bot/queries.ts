@@ -10,7 +10,7 @@ import type { PortalEntry, StoredReport } from "../store/types.js";
 import { escapeHtml } from "../render/format.js";
 import { renderAnomalies, renderLatest, renderReport } from "../render/replies.js";
 import { agencyGroups } from "./agency-index.js";
-import type { AgencyGroup, ReportHead } from "./agency-index.js";
+import type { AgencyGroup, IndexedReport } from "./agency-index.js";
 import { closestNames, parseReportArg } from "./args.js";
 import { matchForm } from "../agency/names.js";
 import type { BotContext } from "./context.js";
@@ -57,7 +57,7 @@ export function matchGroups(groups: readonly AgencyGroup[], query: string): Agen
 }
 
 /** The full stored report of an index entry (null if it vanished since the index was built). */
-async function fullReport(ctx: BotContext, head: ReportHead | undefined): Promise<StoredReport | null> {
+async function fullReport(ctx: BotContext, head: IndexedReport | undefined): Promise<StoredReport | null> {
   return head ? ctx.nb.deps.store.getReport(head.id) : null;
 }
 
@@ -117,9 +117,9 @@ async function answerLatest(ctx: BotContext, g: AgencyGroup): Promise<void> {
 }
 
 async function answerReport(ctx: BotContext, g: AgencyGroup, year: number | undefined): Promise<void> {
-  const head = year === undefined ? g.reports[0] : g.reports.find((x) => x.year === year);
+  const head = year === undefined ? g.reports[0] : g.reports.find((x) => x.report.year === year);
   if (!head) {
-    const years = [...new Set(g.reports.map((x) => x.year).filter((y) => y !== null))].sort().join("、") || "—";
+    const years = [...new Set(g.reports.map((x) => x.report.year).filter((y) => y !== null))].sort().join("、") || "—";
     return replyHtml(ctx, ctx.nb.m.noReportForYear(escapeHtml(g.name), year ?? 0, years));
   }
   const r = await fullReport(ctx, head);
@@ -173,7 +173,7 @@ export function queryCommands(): Composer<BotContext> {
       if (selected.length === 0) return replyNoMatch(ctx, groups, q);
     }
     // Current findings: the newest report of each agency.
-    const newest = selected.map((g) => ({ agency: g.name, year: g.reports[0]?.year ?? null, findings: g.reports[0]?.issues ?? [] }));
+    const newest = selected.map((g) => ({ agency: g.name, year: g.reports[0]?.report.year ?? null, findings: g.reports[0]?.issues ?? [] }));
     await replyHtml(ctx, renderAnomalies(newest, ctx.nb.lang));
   });
 

@@ -13,6 +13,7 @@ import type { PortalEntry, PortalState, Store, StoredReport, WatchEvent } from "
 import type { Report } from "../report/schema.js";
 import type { ParseInput, ParseOutcome } from "../report/parse.js";
 import { decodeBytes, parseDocument } from "../report/parse.js";
+import { newestFirst } from "../agency/series.js";
 import { compareFigures, keyFigures } from "../report/figures.js";
 import type { Fetcher, FetchResponse } from "./fetcher.js";
 import { canonicalUrl, findAttachments, scanListPage, type ReportLink } from "./discover.js";
@@ -260,7 +261,8 @@ async function checkPortal(deps: CycleDeps, portal: PortalEntry, summary: CycleS
     const year = now.getUTCFullYear();
     const recent = (await store.findReports({ portalId: portal.id }))
       .filter((r) => r.report.year === null || r.report.year >= year - 2)
-      .sort((a, b) => (b.report.year ?? 9999) - (a.report.year ?? 9999) || b.fetchedAt.localeCompare(a.fetchedAt))
+      // Unknown years first (they may be this year's), then newest first.
+      .sort((a, b) => Number(b.report.year === null) - Number(a.report.year === null) || newestFirst(a, b))
       .slice(0, deps.recheckRecent ?? 3);
     for (const r of recent) if (!queued.has(r.url)) todo.push({ url: r.url, title: r.report.title ?? "", known: r });
   }

@@ -14,9 +14,9 @@ describe("buildGroups / matchGroups", () => {
   const groups = buildGroups(reports);
   it("groups years of one agency, newest first, keeping only errors and warnings", () => {
     const hongze = groups.find((g) => g.name === "淮安市洪泽区人民政府")!;
-    expect(hongze.reports.map((r) => r.year)).toEqual([2024, 2023]);
+    expect(hongze.reports.map((r) => r.report.year)).toEqual([2024, 2023]);
     expect(hongze.reports[1]!.issues.map((f) => f.severity)).toEqual(["warning", "error", "error"]);
-    expect(groups.find((g) => g.name === "平潭综合实验区")!.reports.map((r) => r.year)).toEqual([2024, 2022, 2019]);
+    expect(groups.find((g) => g.name === "平潭综合实验区")!.reports.map((r) => r.report.year)).toEqual([2024, 2022, 2019]);
   });
   it("matches substrings, Traditional spellings and abbreviations; an exact name wins alone", () => {
     expect(matchGroups(groups, "洪泽").map((g) => g.name)).toEqual(["淮安市洪泽区人民政府"]);
