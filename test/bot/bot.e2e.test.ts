@@ -14,7 +14,7 @@ import type { Finding } from "../../src/report/schema.js";
 import type { StoredReport } from "../../src/store/types.js";
 import { registerCommands } from "../../src/bot/bot.js";
 import { ANONYMOUS_ADMIN_ID } from "../support/telegram-emulator.js";
-import { expectedOf, fixtureReports, PORTALS } from "./fixtures.js";
+import { expectedOf, fixtureReports, portalsOf } from "../support/reports.js";
 import { startHarness } from "./harness.js";
 import type { Harness } from "./harness.js";
 
@@ -57,7 +57,7 @@ beforeAll(async () => {
   extra.command("echoextra", (ctx) => ctx.reply(`echoextra:${ctx.match}`));
   h = await startHarness({
     reports: [...reports, bigReport(reports[0]!), evilReport(reports[0]!)],
-    portals: PORTALS,
+    portals: portalsOf(reports),
     admins: [BOT_ADMIN.id],
     extra: [extra],
     // The real registry writer (src/watch/portals.ts) on a temp file, as main.ts wires it.

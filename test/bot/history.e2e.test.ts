@@ -4,7 +4,7 @@
  * 洪泽区 2023/2024, 沭阳县发改局 2023).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fixtureReports, PORTALS } from "./fixtures.js";
+import { fixtureReports, portalsOf } from "../support/reports.js";
 import { startHarness } from "./harness.js";
 import type { Harness } from "./harness.js";
 import { splitFigure } from "../../src/bot/history.js";
@@ -15,7 +15,7 @@ const PRIVATE = 501;
 describe("history commands", () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ reports: fixtureReports(), portals: PORTALS });
+    h = await startHarness({ reports: fixtureReports(), portals: portalsOf(fixtureReports()) });
     h.emu.addChat({ id: PRIVATE, type: "private" });
   });
   afterAll(async () => {

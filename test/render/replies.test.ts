@@ -12,7 +12,7 @@ import {
   renderStatus,
   sortFindings,
 } from "../../src/render/replies.js";
-import { expectedOf, fixtureReports } from "../bot/fixtures.js";
+import { expectedOf, fixtureReports } from "../support/reports.js";
 
 const reports = fixtureReports();
 const byFile = (f: string): StoredReport => {
