@@ -6,7 +6,6 @@
  *
  * Run: `npx tsx bench/history.ts [--n=100000] [--queries=20]`. Figures only; nothing is asserted.
  */
-import { readFileSync } from "node:fs";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,6 +20,7 @@ import { createIdentity } from "../src/agency/identity.js";
 import { portalsInRegion } from "../src/agency/peers.js";
 import { findAgency, newer } from "../src/agency/series.js";
 import { selectReports } from "../src/commands/history.js";
+import { corpusReports } from "../test/support/reports.js";
 
 const LIMIT_MS = 200;
 
@@ -79,7 +79,7 @@ function scaleCells<T>(v: T, f: number): T {
 
 interface Fixture {
   reports: {
-    layout: "2021" | "2019";
+    layout: Report["layout"];
     activeDisclosure: unknown;
     requests: unknown;
     reviewLitigation: unknown;
@@ -88,10 +88,8 @@ interface Fixture {
 
 /** Portals (cities) and reports: `agencies` per portal × `years` years. */
 export function generate(n: number): { portals: PortalEntry[]; reports: StoredReport[] } {
-  const fx = JSON.parse(
-    // Same corpus values as the tests (copied from ../shared/corpus expected.json / records.json).
-    readFileSync(new URL("../test/agency/fixtures/corpus-reports.json", import.meta.url), "utf8"),
-  ) as Fixture;
+  // Same corpus values as the tests (test/support/reports.ts, from ../shared/corpus).
+  const fx: Fixture = { reports: corpusReports().map((s) => s.report) };
   for (const r of fx.reports) Report.pick({ activeDisclosure: true, requests: true, reviewLitigation: true }).parse(r);
   const t21 = fx.reports.filter((r) => r.layout === "2021");
   const t19 = fx.reports.filter((r) => r.layout === "2019");

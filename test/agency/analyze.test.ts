@@ -3,14 +3,15 @@ import { annotateWithHistory, missingReports, previousYear } from "../../src/age
 import { createIdentity } from "../../src/agency/identity.js";
 import type { LowdbStore } from "../../src/store/lowdb.js";
 import type { StoredReport } from "../../src/store/types.js";
-import { PORTALS, constructed, corpus, corpusReports, tempStore } from "./helpers.js";
+import { PORTALS, constructed, corpus, corpusReports } from "../support/reports.js";
+import { tempStore } from "../support/temp.js";
 
 let store: LowdbStore;
 let cleanup: () => Promise<void>;
 const identity = createIdentity({ portals: PORTALS });
 
 beforeEach(async () => {
-  ({ store, cleanup } = await tempStore());
+  ({ store, cleanup } = await tempStore("agency"));
 });
 afterEach(async () => {
   await cleanup();

@@ -8,7 +8,8 @@ import { annotateWithHistory } from "../../src/agency/analyze.js";
 import { publishedDate, timeliness } from "../../src/agency/deadline.js";
 import { formatDigest, formatNewReport } from "../../src/render/alerts.js";
 import { renderLatest } from "../../src/render/replies.js";
-import { corpusEntries, portal, reportFromEntry, stored, tempStore } from "../notify/fixtures.js";
+import { portal, tempStore } from "../notify/fixtures.js";
+import { corpusEntries, reportFromEntry, stored } from "../support/reports.js";
 
 const entry = corpusEntries().find((e) => e.agency.includes("发展和改革局"))!;
 const govPortal = portal("sy", "沭阳县人民政府", "江苏 宿迁 沭阳", "government");

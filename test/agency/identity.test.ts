@@ -12,7 +12,7 @@ import {
 } from "../../src/agency/identity.js";
 import { readFile } from "node:fs/promises";
 import type { PortalEntry } from "../../src/store/types.js";
-import { PORTALS } from "./helpers.js";
+import { PORTALS } from "../support/reports.js";
 
 const portals: PortalEntry[] = [
   ...PORTALS,

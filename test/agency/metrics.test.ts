@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { figureOf, findFigure, formatFigure } from "../../src/agency/metrics.js";
-import { corpus } from "./helpers.js";
+import { corpus } from "../support/reports.js";
 
 describe("figure names (zh / en)", () => {
   it.each([

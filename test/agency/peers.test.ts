@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createIdentity } from "../../src/agency/identity.js";
 import { portalsInRegion, rankPeers, robustOutliers } from "../../src/agency/peers.js";
 import type { PortalEntry, StoredReport } from "../../src/store/types.js";
-import { PORTALS, constructed, corpusReports } from "./helpers.js";
+import { PORTALS, constructed, corpusReports } from "../support/reports.js";
 
 /** A region of county portals, one report each, with 本机关不掌握 shares as given. */
 function region(shares: { handled: number; noInfo: number }[], year = 2024): { portals: PortalEntry[]; reports: StoredReport[] } {

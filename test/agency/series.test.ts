@@ -3,14 +3,15 @@ import { createIdentity } from "../../src/agency/identity.js";
 import { findAgency } from "../../src/agency/series.js";
 import type { LowdbStore } from "../../src/store/lowdb.js";
 import type { Store } from "../../src/store/types.js";
-import { PORTALS, constructed, corpusReports, tempStore } from "./helpers.js";
+import { PORTALS, constructed, corpusReports } from "../support/reports.js";
+import { tempStore } from "../support/temp.js";
 
 let store: LowdbStore;
 let cleanup: () => Promise<void>;
 const identity = createIdentity({ portals: PORTALS });
 
 beforeAll(async () => {
-  ({ store, cleanup } = await tempStore());
+  ({ store, cleanup } = await tempStore("agency"));
   await store.putReports([
     ...corpusReports(),
     constructed("mz-2023", "suqian", "宿迁市民政局", 2023, { newReceived: 9 }),

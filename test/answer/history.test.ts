@@ -4,7 +4,8 @@ import { createIdentity } from "../../src/agency/identity.js";
 import type { LowdbStore } from "../../src/store/lowdb.js";
 import type { PortalEntry } from "../../src/store/types.js";
 import { TELEGRAM_LIMIT } from "../../src/render/format.js";
-import { PORTALS, constructed, corpusReports, tempStore } from "../agency/helpers.js";
+import { PORTALS, constructed, corpusReports } from "../support/reports.js";
+import { tempStore } from "../support/temp.js";
 
 let store: LowdbStore;
 let cleanup: () => Promise<void>;
@@ -13,7 +14,7 @@ const identity = createIdentity({ portals: PORTALS });
 const NOW = new Date("2025-06-01T00:00:00Z");
 
 beforeAll(async () => {
-  ({ store, cleanup } = await tempStore());
+  ({ store, cleanup } = await tempStore("history"));
   await store.putReports([
     ...corpusReports(),
     // Two bodies whose names both contain 民政局, for the ambiguity answer.
@@ -80,7 +81,7 @@ describe("compareReply", () => {
 
 describe("variant spellings", () => {
   it("县政府办 finds 栾川县人民政府办公室; with two counties it asks which", async () => {
-    const t = await tempStore();
+    const t = await tempStore("history");
     try {
       const portals: PortalEntry[] = [
         { id: "luanchuan", name: "栾川县人民政府", url: "http://luanchuan.invalid/", region: "河南 洛阳 栾川" },
@@ -144,7 +145,7 @@ describe("rankReply", () => {
   });
 
   it("flags a constructed outlier in a region of 7 agencies", async () => {
-    const t = await tempStore();
+    const t = await tempStore("history");
     try {
       const portals: PortalEntry[] = Array.from({ length: 7 }, (_, i) => ({ id: `x${i}`, name: `第${i}区人民政府`, url: `http://x${i}.invalid/`, region: "浙江 测试" }));
       await t.store.putReports(

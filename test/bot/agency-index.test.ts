@@ -6,7 +6,7 @@ import { LowdbStore } from "../../src/store/lowdb.js";
 import type { StoredReport } from "../../src/store/types.js";
 import { agencyGroups, buildGroups, INDEX_TTL_MS } from "../../src/bot/agency-index.js";
 import { matchGroups } from "../../src/bot/queries.js";
-import { fixtureReports } from "./fixtures.js";
+import { fixtureReports } from "../support/reports.js";
 
 const reports = fixtureReports();
 

@@ -1,6 +1,6 @@
 /**
  * Not a test: prints how long /latest's lookup takes over N stored reports (index build, cached
- * index, match, render). `npx tsx test/telegram/bot/measure-latest.ts 10000`
+ * index, match, render). `npx tsx test/bot/measure-latest.ts 10000`
  */
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -9,7 +9,7 @@ import { LowdbStore } from "../../src/store/lowdb.js";
 import { matchGroups } from "../../src/bot/queries.js";
 import { agencyGroups } from "../../src/bot/agency-index.js";
 import { renderLatest } from "../../src/render/replies.js";
-import { fixtureReports } from "./fixtures.js";
+import { fixtureReports } from "../support/reports.js";
 
 const N = Number(process.argv[2] ?? 10000);
 const dir = await mkdtemp(join(tmpdir(), "nb-measure-"));

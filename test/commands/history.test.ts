@@ -6,7 +6,7 @@ import { EXIT } from "../../src/commands/types.js";
 import { commands } from "../../src/commands/history.js";
 import { CSV_COLUMNS, parseCsv, rowToTables, UTF8_BOM } from "../../src/render/export.js";
 import { LowdbStore } from "../../src/store/lowdb.js";
-import { PORTALS, corpusReports } from "../agency/helpers.js";
+import { PORTALS, corpusReports } from "../support/reports.js";
 
 let dir: string;
 

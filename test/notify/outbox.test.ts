@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { pino } from "pino";
 import { CURSOR_KEY, enqueueDigests, fanOut, outboxKey, type FanoutDeps } from "../../src/notify/outbox.js";
-import { chat, corpusEntries, portal, reportFromEntry, stored, sub, tempStore } from "./fixtures.js";
+import { chat, portal, sub, tempStore } from "./fixtures.js";
+import { corpusEntries, reportFromEntry, stored } from "../support/reports.js";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

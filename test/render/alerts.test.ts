@@ -5,7 +5,8 @@ import { matchesSubscription } from "../../src/notify/match.js";
 import { TELEGRAM_LIMIT } from "../../src/render/format.js";
 import { keyFigures } from "../../src/report/figures.js";
 import { parseTelegramHtml } from "../support/telegram-emulator.js";
-import { corpusEntries, finding, portal, reportFromEntry, stored, sub } from "../notify/fixtures.js";
+import { corpusEntries, finding, reportFromEntry, stored } from "../support/reports.js";
+import { portal, sub } from "../notify/fixtures.js";
 
 const entries = corpusEntries();
 const shuyang = entries.find((e) => e.agency === "沭阳县发展和改革局")!;

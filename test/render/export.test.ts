@@ -13,7 +13,7 @@ import {
 } from "../../src/render/export.js";
 import { REQUEST_ROW_KEYS } from "../../src/report/schema.js";
 import type { StoredReport } from "../../src/store/types.js";
-import { corpus, corpusReports } from "../agency/helpers.js";
+import { corpus, corpusReports } from "../support/reports.js";
 
 function csvOf(reports: StoredReport[], bom = false): string {
   return [...csvChunks(reports, { bom, rowsPerChunk: 2 })].join("");

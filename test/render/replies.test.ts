@@ -12,7 +12,7 @@ import {
   renderStatus,
 } from "../../src/render/replies.js";
 import { sortFindings } from "../../src/report/rules/finding.js";
-import { expectedOf, fixtureReports } from "../bot/fixtures.js";
+import { expectedOf, fixtureReports } from "../support/reports.js";
 
 const reports = fixtureReports();
 const byFile = (f: string): StoredReport => {

@@ -4,39 +4,11 @@
  * fresh, opened, empty store. When `reopen` is given, durability across close/open is checked too.
  */
 import { describe, expect, it, afterEach } from "vitest";
-import type { Chat, OutboxItem, PortalState, Store, StoredReport, Subscription, WatchEvent } from "../../src/store/types.js";
-import type { Report } from "../../src/report/schema.js";
+import type { Chat, OutboxItem, PortalState, Store, Subscription, WatchEvent } from "../../src/store/types.js";
+import { sampleReport, sampleStored } from "../support/reports.js";
 
-/** A minimal valid parsed report. */
-export function sampleReport(over: Partial<Report> = {}): Report {
-  return {
-    source: "http://127.0.0.1/a.html",
-    title: "某县2023年政府信息公开工作年度报告",
-    agency: "某县人民政府",
-    year: 2023,
-    layout: "2021",
-    activeDisclosure: null,
-    requests: { newReceived: [1, 0, 0, 0, 0, 0, 1] },
-    reviewLitigation: null,
-    findings: [],
-    ...over,
-  };
-}
-
-/** A StoredReport with sensible defaults. */
-export function sampleStored(id: string, over: Partial<StoredReport> = {}): StoredReport {
-  return {
-    id,
-    url: `http://127.0.0.1/${id}.html`,
-    portalId: "p1",
-    contentHash: "a".repeat(64),
-    rawType: "html",
-    fetchedAt: "2024-02-01T00:00:00.000Z",
-    publishedAt: "2024-01-20",
-    report: sampleReport(),
-    ...over,
-  };
-}
+// The builders moved to the shared one; re-exported for drivers' test files that import them here.
+export { sampleReport, sampleStored };
 
 function portalState(portalId: string, over: Partial<PortalState> = {}): PortalState {
   return {

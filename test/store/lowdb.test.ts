@@ -123,7 +123,7 @@ describe("LowdbStore reports file", () => {
     const dir = await tempDir();
     const s = new LowdbStore(dir);
     await s.open();
-    const { sampleStored } = await import("./contract.js");
+    const { sampleStored } = await import("../support/reports.js");
     await s.putReports([sampleStored("a", { portalId: "p1" }), sampleStored("b", { portalId: "p1" }), sampleStored("c", { portalId: "p2" })]);
     await s.putReport(sampleStored("b", { portalId: "p2", contentHash: "c".repeat(64), text: "引号\"与\\反斜杠\n" }));
     expect((await s.findReports({ portalId: "p1" })).map((r) => r.id)).toEqual(["a"]);

@@ -4,7 +4,7 @@
  * resolved (i.e. is durable). The parent SIGKILLs it mid-stream.
  */
 import { LowdbStore } from "../../src/store/lowdb.js";
-import { sampleStored } from "./contract.js";
+import { sampleStored } from "../support/reports.js";
 
 const dir = process.argv[2];
 if (!dir) throw new Error("usage: write-stream.ts DIR");

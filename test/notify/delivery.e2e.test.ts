@@ -11,7 +11,8 @@ import type { PortalEntry, StoredReport, WatchEvent } from "../../src/store/type
 import { createNotifier, type NotifierDeps } from "../../src/notify/notifier.js";
 import { CURSOR_KEY } from "../../src/notify/outbox.js";
 import { TelegramEmulator, TELEGRAM_LIKE_LIMITS, parseTelegramHtml } from "../support/telegram-emulator.js";
-import { chat, corpusEntries, finding, portal, reportFromEntry, stored, sub, tempStore } from "./fixtures.js";
+import { chat, portal, sub, tempStore } from "./fixtures.js";
+import { corpusEntries, finding, reportFromEntry, stored } from "../support/reports.js";
 
 const entries = corpusEntries();
 const shuyang = entries.find((e) => e.agency === "沭阳县发展和改革局")!;

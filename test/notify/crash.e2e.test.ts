@@ -12,7 +12,8 @@ import { LowdbStore } from "../../src/store/lowdb.js";
 import { createNotifier } from "../../src/notify/notifier.js";
 import { UNCERTAIN_REASON } from "../../src/notify/sender.js";
 import { TelegramEmulator } from "../support/telegram-emulator.js";
-import { chat, corpusEntries, portal, reportFromEntry, stored, sub, tempStore } from "./fixtures.js";
+import { chat, portal, sub, tempStore } from "./fixtures.js";
+import { corpusEntries, reportFromEntry, stored } from "../support/reports.js";
 
 const CHILD = fileURLToPath(new URL("./crash-child.ts", import.meta.url));
 const cleanups: (() => Promise<void>)[] = [];
