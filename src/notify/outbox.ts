@@ -118,7 +118,7 @@ export async function previousYear(store: Store, r: StoredReport): Promise<Store
  */
 export async function fanOut(deps: FanoutDeps, batch = 200): Promise<number> {
   const { store, tz, log } = deps;
-  let cursor = (await store.getMeta<number>(CURSOR_KEY)) ?? 0;
+  let cursor = (await store.getMeta(CURSOR_KEY)) ?? 0;
   let added = 0;
   for (;;) {
     const events = await store.eventsAfter(cursor, batch);

@@ -20,6 +20,7 @@ import { DurableJSONFile } from "./durable-file.js";
 import { lockDir } from "./lock.js";
 import { HeadIndex, headMatches, toHead } from "./heads.js";
 import { OutboxJournal, type CompactionPolicy } from "./outbox-journal.js";
+import type { MetaKey, MetaSchema } from "./meta.js";
 import type {
   Chat,
   OutboxItem,
@@ -379,11 +380,11 @@ export class LowdbStore implements Store {
   }
 
   // ---- meta
-  async getMeta<T = unknown>(key: string): Promise<T | undefined> {
+  async getMeta<K extends MetaKey>(key: K): Promise<MetaSchema[K] | undefined> {
     const v = this.s.meta[key];
-    return v === undefined ? undefined : (clone(v) as T);
+    return v === undefined ? undefined : (clone(v) as MetaSchema[K]);
   }
-  async setMeta(key: string, value: unknown): Promise<void> {
+  async setMeta<K extends MetaKey>(key: K, value: MetaSchema[K]): Promise<void> {
     this.s.meta[key] = clone(value);
     await this.saveState();
   }

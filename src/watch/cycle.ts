@@ -10,6 +10,7 @@
  */
 import { createHash } from "node:crypto";
 import type { PortalEntry, PortalState, Store, StoredReport, WatchEvent } from "../store/types.js";
+import { metaKey } from "../store/meta.js";
 import type { Report } from "../report/schema.js";
 import type { ParseInput, ParseOutcome } from "../report/parse.js";
 import { decodeBytes, parseDocument } from "../report/parse.js";
@@ -78,13 +79,8 @@ export interface CycleSummary {
   articleErrors: number;
 }
 
-/** A page that was fetched but could not be parsed: remembered so it does not flood. */
-export interface UnparsedNote {
-  hash: string | null;
-  code: string;
-  message: string;
-  at: string;
-}
+/** A page that was fetched but could not be parsed: remembered so it does not flood (stored under meta). */
+export type { UnparsedNote } from "../store/meta.js";
 
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
@@ -93,8 +89,8 @@ export function reportIdFor(url: string): string {
   return sha256(new TextEncoder().encode(canonicalUrl(url) ?? url)).slice(0, 20);
 }
 
-const journalKey = (portalId: string) => `watch:journal:${portalId}`;
-const notesKey = (portalId: string) => `watch:unparsed:${portalId}`;
+const journalKey = metaKey.journal;
+const notesKey = metaKey.unparsed;
 /** Unparseable pages are tried again after this long (a fixed page gets picked up). */
 const NOTE_RETRY_MS = 24 * 3600 * 1000;
 const HARD_PAGE_CAP = 500;
@@ -191,7 +187,7 @@ async function checkPortal(deps: CycleDeps, portal: PortalEntry, summary: CycleS
   summary.portalsChecked++;
 
   // Replay events a killed run journaled but may not have added.
-  const journal = (await store.getMeta<Omit<WatchEvent, "seq">[]>(journalKey(portal.id))) ?? [];
+  const journal = (await store.getMeta(journalKey(portal.id))) ?? [];
   if (journal.length) {
     const replay: Omit<WatchEvent, "seq">[] = [];
     for (const ev of journal) {
@@ -244,7 +240,7 @@ async function checkPortal(deps: CycleDeps, portal: PortalEntry, summary: CycleS
   }
 
   // ---- what to fetch: unseen links, plus a few recent known reports (corrections happen)
-  const notes = (await store.getMeta<Record<string, UnparsedNote>>(notesKey(portal.id))) ?? {};
+  const notes = (await store.getMeta(notesKey(portal.id))) ?? {};
   let notesChanged = false;
   const todo: { url: string; title: string; known: StoredReport | null }[] = [];
   const queued = new Set<string>();
@@ -384,7 +380,7 @@ async function checkPortal(deps: CycleDeps, portal: PortalEntry, summary: CycleS
 
     await store.putRaw(rawHash, raw);
     if (ev) {
-      const pending = (await store.getMeta<Omit<WatchEvent, "seq">[]>(journalKey(portal.id))) ?? [];
+      const pending = (await store.getMeta(journalKey(portal.id))) ?? [];
       await store.setMeta(journalKey(portal.id), [...pending, ev]);
     }
     await store.putReport(stored);
@@ -407,10 +403,10 @@ async function checkPortal(deps: CycleDeps, portal: PortalEntry, summary: CycleS
   // ---- close the check: baseline event, recovery, state
   // A baseline with reports missing (transient errors) is finished by a later cycle, else those
   // reports would turn up as "new"; after a few tries it completes with what it has.
-  const triesKey = `watch:baselineTries:${portal.id}`;
+  const triesKey = metaKey.baselineTries(portal.id);
   let baselineComplete = true;
   if (baseline && transient) {
-    const tries = ((await store.getMeta<number>(triesKey)) ?? 0) + 1;
+    const tries = ((await store.getMeta(triesKey)) ?? 0) + 1;
     baselineComplete = tries >= BASELINE_TRIES;
     if (!baselineComplete) await store.setMeta(triesKey, tries);
   }
@@ -461,7 +457,7 @@ async function checkPortal(deps: CycleDeps, portal: PortalEntry, summary: CycleS
     downAlerted: false,
   });
   if (baseline && baselineComplete) summary.baseline++;
-  if ((await store.getMeta<unknown[]>(journalKey(portal.id)))?.length) await store.setMeta(journalKey(portal.id), []);
+  if ((await store.getMeta(journalKey(portal.id)))?.length) await store.setMeta(journalKey(portal.id), []);
 }
 
 async function recordFailure(

@@ -6,6 +6,7 @@
 import { describe, expect, it, afterEach } from "vitest";
 import type { Chat, OutboxItem, PortalState, Store, StoredReport, Subscription, WatchEvent } from "../../src/store/types.js";
 import type { Report } from "../../src/report/schema.js";
+import { metaKey } from "../../src/store/meta.js";
 
 /** A minimal valid parsed report. */
 export function sampleReport(over: Partial<Report> = {}): Report {
@@ -252,15 +253,29 @@ export function storeContract(
       expect((await s.eventsAfter(0, 2)).map((e) => e.id)).toEqual(["new:1", "new:2"]);
     });
 
-    it("keeps meta values as copies", async () => {
+    it("keeps typed meta values (fixed keys and per-portal families) as copies", async () => {
       const s = await fresh();
-      expect(await s.getMeta("x")).toBeUndefined();
-      const v = { n: 1, list: [1, 2] };
-      await s.setMeta("x", v);
-      v.n = 2;
-      expect(await s.getMeta("x")).toEqual({ n: 1, list: [1, 2] });
-      await s.setMeta("x", "y");
-      expect(await s.getMeta<string>("x")).toBe("y");
+      expect(await s.getMeta("watch:unparsed:p1")).toBeUndefined();
+      const notes = { "http://127.0.0.1/a": { hash: null, code: "no-table", message: "没有表格", at: "2024-01-01T00:00:00.000Z" } };
+      await s.setMeta(metaKey.unparsed("p1"), notes);
+      notes["http://127.0.0.1/a"].code = "changed";
+      const got = await s.getMeta(metaKey.unparsed("p1"));
+      expect(got?.["http://127.0.0.1/a"]?.code).toBe("no-table");
+      got!["http://127.0.0.1/a"]!.code = "changed too";
+      expect((await s.getMeta("watch:unparsed:p1"))?.["http://127.0.0.1/a"]?.code).toBe("no-table");
+      // Families are per portal.
+      expect(await s.getMeta(metaKey.unparsed("p2"))).toBeUndefined();
+      await s.setMeta(metaKey.baselineTries("p1"), 2);
+      const tries: number | undefined = await s.getMeta(metaKey.baselineTries("p1"));
+      expect(tries).toBe(2);
+      await s.setMeta("notifier.cursor", 3);
+      await s.setMeta("notifier.cursor", 4);
+      expect(await s.getMeta("notifier.cursor")).toBe(4);
+      // Keys and value types are checked at compile time (tsc runs over test/ too).
+      // @ts-expect-error an unknown key
+      await expect(s.getMeta("no-such-key")).resolves.toBeUndefined();
+      // @ts-expect-error a value of the wrong type
+      await s.setMeta("notifier.cursor", "5");
     });
 
     it("keeps chats and subscriptions, deduplicating by chat/thread/kind/value", async () => {
@@ -335,7 +350,7 @@ export function storeContract(
         await s.putReport(sampleStored("r1"));
         await s.putRaw("f".repeat(64), new Uint8Array([1, 2]));
         await s.addEvents([ev("new:r1")]);
-        await s.setMeta("m", 1);
+        await s.setMeta("notifier.cursor", 1);
         await s.putChat(chat(9));
         await s.enqueue([outbox("9:e:0", { chatId: 9 })]);
         const t = await reopen(s);
@@ -346,7 +361,7 @@ export function storeContract(
         expect(await t.addEvents([ev("new:r1")])).toEqual([]);
         const [next] = await t.addEvents([ev("new:r2")]);
         expect(next!.seq).toBeGreaterThan((await t.eventsAfter(0))[0]!.seq);
-        expect(await t.getMeta("m")).toBe(1);
+        expect(await t.getMeta("notifier.cursor")).toBe(1);
         expect((await t.getChat(9))?.id).toBe(9);
         expect(await t.enqueue([outbox("9:e:0", { chatId: 9 })])).toBe(0);
       });

@@ -150,7 +150,7 @@ describe("LowdbStore state file", () => {
     await s.putPortalState(st);
     await s.putPortalState({ ...st, failures: 2 });
     await s.addEvents([{ id: "e1", kind: "baseline", at: "t", portalId: "p\"1", reportIds: ["a", "b"], detail: { years: [2023] } }]);
-    await s.setMeta("k", { n: 1 });
+    await s.setMeta("notifier.cursor", 7);
     await s.close();
     const d = JSON.parse(await readFile(join(dir, "state.json"), "utf8")) as Record<string, unknown>;
     expect(d).toMatchObject({
@@ -158,7 +158,7 @@ describe("LowdbStore state file", () => {
       portals: { 'p"1': { failures: 2, lastError: "HTTP 500：x" } },
       events: [{ id: "e1", seq: 1, reportIds: ["a", "b"], detail: { years: [2023] } }],
       nextSeq: 2,
-      meta: { k: { n: 1 } },
+      meta: { "notifier.cursor": 7 },
       chats: {},
       subscriptions: [],
       outbox: [],
