@@ -20,6 +20,7 @@ import { DurableJSONFile } from "./durable-file.js";
 import { lockDir } from "./lock.js";
 import { HeadIndex, headMatches, toHead } from "./heads.js";
 import { OutboxJournal, type CompactionPolicy } from "./outbox-journal.js";
+import { SENT_RETENTION_MS, checkRawHash, migratedOutboxKey, subKey } from "./rules.js";
 import type { MetaKey, MetaSchema } from "./meta.js";
 import type {
   Chat,
@@ -60,9 +61,6 @@ const emptyState = (): StateData => ({
   subscriptions: [],
   outbox: [],
 });
-
-/** Sent outbox rows older than this are pruned to keep the hot file small. */
-const SENT_RETENTION_MS = 30 * 24 * 3600 * 1000;
 
 const clone = <T>(v: T): T => structuredClone(v);
 
@@ -216,12 +214,19 @@ export class LowdbStore implements Store {
   }
   async putReports(rs: StoredReport[]): Promise<void> {
     const all = this.r;
+    const movedTo = new Set<string>();
     for (const r of rs) {
       const prev = all[r.id];
-      if (prev && prev.portalId !== r.portalId) this.byPortal.get(prev.portalId)?.delete(r.id);
+      if (prev && prev.portalId !== r.portalId) {
+        this.byPortal.get(prev.portalId)?.delete(r.id);
+        movedTo.add(r.portalId);
+      }
       all[r.id] = clone(r);
       this.indexReport(r);
     }
+    // A report that moved portal keeps its place in the reports' order (the contract: per-portal
+    // results in findReports({}) order, as after a reopen), not the end of its new portal's set.
+    for (const p of movedTo) this.byPortal.set(p, new Set(Object.keys(all).filter((id) => all[id]!.portalId === p)));
     await this.reports.write();
   }
   async findReports(q: ReportQuery): Promise<StoredReport[]> {
@@ -322,7 +327,7 @@ export class LowdbStore implements Store {
 
   // ---- raw
   private rawPath(hash: string): string {
-    if (!/^[0-9a-f]{16,128}$/.test(hash)) throw new Error(`bad content hash: ${hash.slice(0, 80)}`);
+    checkRawHash(hash);
     return join(this.dir, "raw", hash.slice(0, 2), hash);
   }
   async putRaw(hash: string, bytes: Uint8Array): Promise<void> {
@@ -373,8 +378,8 @@ export class LowdbStore implements Store {
   async eventsAfter(seq: number, limit = 1000): Promise<WatchEvent[]> {
     const out: WatchEvent[] = [];
     for (const e of this.s.events) {
-      if (e.seq > seq) out.push(e);
       if (out.length >= limit) break;
+      if (e.seq > seq) out.push(e);
     }
     return out.map(clone);
   }
@@ -424,7 +429,7 @@ export class LowdbStore implements Store {
     const moves: Promise<void>[] = [];
     for (const o of [...this.outbox.rows]) {
       if (o.chatId !== fromId || o.status === "sent") continue;
-      moves.push(this.outbox.rekey(o.key, o.key.replace(new RegExp(`^${fromId}:`), `${toId}:`), { chatId: toId }));
+      moves.push(this.outbox.rekey(o.key, migratedOutboxKey(o.key, fromId, toId), { chatId: toId }));
     }
     await Promise.all(moves);
   }
@@ -473,10 +478,10 @@ export class LowdbStore implements Store {
     const t = now.getTime();
     const out: OutboxItem[] = [];
     for (const o of this.outbox.rows) {
+      if (out.length >= limit) break;
       if (o.status !== "pending") continue;
       if (o.notBefore && Date.parse(o.notBefore) > t) continue;
       out.push(clone(o));
-      if (out.length >= limit) break;
     }
     return out;
   }
@@ -501,8 +506,4 @@ export class LowdbStore implements Store {
 /** `"key":<json>` as bytes. */
 function jsonEntry(key: string, value: unknown): Buffer {
   return Buffer.from(`${JSON.stringify(key)}:${JSON.stringify(value)}`, "utf8");
-}
-
-function subKey(s: Pick<Subscription, "chatId" | "kind" | "value" | "threadId">): string {
-  return `${s.chatId}|${s.threadId ?? ""}|${s.kind}|${s.value}`;
 }

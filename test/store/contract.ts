@@ -1,7 +1,9 @@
 /**
- * The shared behavioural suite every Store driver must pass (modelled on unjs/unstorage's driver
- * tests). Call `storeContract(name, makeStore)` from a driver's test file; `makeStore` returns a
- * fresh, opened, empty store. When `reopen` is given, durability across close/open is checked too.
+ * The shared behavioural suite every Store driver must pass (modelled on unjs/unstorage's
+ * `testDriver(opts)`): a driver's test file calls `testStoreDriver({ name, make, reopen })` and
+ * gets the same `it` blocks as every other driver. `make` returns a fresh, opened, empty store;
+ * `reopen` (close, then a new instance over the same data) adds the durability checks.
+ * Driver-only behaviour (files, fsync, corruption, the lock) stays in that driver's own tests.
  */
 import { describe, expect, it, afterEach } from "vitest";
 import type { Chat, OutboxItem, PortalState, Store, StoredReport, Subscription, WatchEvent } from "../../src/store/types.js";
@@ -89,12 +91,18 @@ function ev(id: string, over: Partial<Omit<WatchEvent, "seq">> = {}): Omit<Watch
   return { id, kind: "new", at: "2024-02-01T00:00:00.000Z", portalId: "p1", reportIds: [id], ...over };
 }
 
-/** Runs the contract against one driver. */
-export function storeContract(
-  name: string,
-  makeStore: () => Promise<Store>,
-  opts: { reopen?: (s: Store) => Promise<Store> } = {},
-): void {
+export interface DriverOptions {
+  /** Shown in the describe block. */
+  name: string;
+  /** A fresh, opened, empty store. */
+  make: () => Promise<Store>;
+  /** Closes `s` and returns a new, opened instance over the same data (omit for no persistence). */
+  reopen?: (s: Store) => Promise<Store>;
+}
+
+/** Registers the contract's `it` blocks for one driver. */
+export function testStoreDriver(opts: DriverOptions): void {
+  const { name, make: makeStore } = opts;
   describe(`Store contract: ${name}`, () => {
     const open: Store[] = [];
     const fresh = async () => {
@@ -340,6 +348,90 @@ export function storeContract(
       expect((await s.listOutbox({ status: "sent" }))[0]?.messageId).toBe(5);
       expect((await s.duePending(new Date("2024-02-01T00:10:00Z"), 10)).map((o) => o.key)).toContain("k2");
       await expect(s.updateOutbox("nope", { status: "failed" })).rejects.toThrow(/nope/);
+    });
+
+    it("replaces a report in place: heads keep their position and the old head is gone", async () => {
+      const s = await fresh();
+      await s.putReports([sampleStored("a"), sampleStored("b", { portalId: "p2" }), sampleStored("c")]);
+      const before = await s.listReportHeads();
+      await s.putReport(sampleStored("b", { portalId: "p1", agencyKey: "k", report: sampleReport({ agency: "新名字" }) }));
+      const after = await s.listReportHeads();
+      expect(after.map((h) => h.id)).toEqual(["a", "b", "c"]);
+      expect(after).not.toBe(before);
+      expect(Object.isFrozen(after)).toBe(true);
+      expect((await s.findReportHeads({ portalId: "p2" })).map((h) => h.id)).toEqual([]);
+      expect((await s.findReportHeads({ portalId: "p1" })).map((h) => h.id)).toEqual(["a", "b", "c"]);
+      expect((await s.findReportHeads({ agency: "新名字" })).map((h) => h.id)).toEqual(["b"]);
+      expect((await s.findReportHeads({ agencyKey: "k" })).map((h) => h.id)).toEqual(["b"]);
+      expect(await s.countReports()).toBe(3);
+    });
+
+    it("keeps seq monotonic across batches and honours limits (0 included)", async () => {
+      const s = await fresh();
+      const a = await s.addEvents([ev("e1"), ev("e2")]);
+      const b = await s.addEvents([ev("e3")]);
+      const seqs = [...a, ...b].map((e) => e.seq);
+      expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+      expect(new Set(seqs).size).toBe(3);
+      expect(await s.eventsAfter(0, 0)).toEqual([]);
+      expect(await s.eventsAfter(b[0]!.seq)).toEqual([]);
+      const got = await s.eventsAfter(0, 1);
+      got[0]!.reportIds.push("changed");
+      expect((await s.eventsAfter(0, 1))[0]!.reportIds).toEqual(["e1"]);
+      expect(await s.addEvents([])).toEqual([]);
+    });
+
+    it("migrates a chat onto an existing target: the target's settings win, no duplicate subscriptions", async () => {
+      const s = await fresh();
+      await s.putChat(chat(-7, { type: "group", lang: "en", title: "旧群" }));
+      await s.putChat(chat(-1007, { type: "supergroup", lang: "zh", active: false }));
+      const sub = { kind: "all" as const, value: "", createdAt: "2024-01-01T00:00:00.000Z" };
+      await s.addSubscription({ chatId: -7, ...sub });
+      await s.addSubscription({ chatId: -7, kind: "keyword", value: "平潭", createdAt: sub.createdAt });
+      await s.addSubscription({ chatId: -1007, ...sub });
+      await s.migrateChat(-7, -1007);
+      expect(await s.getChat(-7)).toBeNull();
+      expect(await s.getChat(-1007)).toMatchObject({ id: -1007, type: "supergroup", lang: "zh", active: true, title: "旧群" });
+      expect((await s.listSubscriptions(-1007)).map((x) => x.kind).sort()).toEqual(["all", "keyword"]);
+      expect(await s.listSubscriptions(-7)).toEqual([]);
+      // Migrating a chat the store does not know moves nothing and does not fail.
+      await s.migrateChat(-8, -1008);
+      expect(await s.getChat(-1008)).toBeNull();
+    });
+
+    it("patches outbox rows: undefined clears a field, the key never changes, limit 0 is empty", async () => {
+      const s = await fresh();
+      await s.enqueue([outbox("k1", { lastError: "429", notBefore: "2024-01-01T00:00:00.000Z", threadId: 3 })]);
+      await s.updateOutbox("k1", { lastError: null, notBefore: null, threadId: undefined, attempts: 2 });
+      const [row] = await s.listOutbox();
+      expect(row).toMatchObject({ key: "k1", lastError: null, notBefore: null, attempts: 2 });
+      expect(row && "threadId" in row).toBe(false);
+      expect(await s.duePending(new Date("2024-02-01T00:00:00Z"), 0)).toEqual([]);
+      // A row handed out is a copy.
+      row!.status = "sent";
+      expect((await s.listOutbox({ status: "pending" })).length).toBe(1);
+      // Dedupe holds whatever the existing row's status.
+      await s.updateOutbox("k1", { status: "failed" });
+      expect(await s.enqueue([outbox("k1")])).toBe(0);
+      expect((await s.listOutbox({ status: "failed" })).map((o) => o.key)).toEqual(["k1"]);
+    });
+
+    it("prunes sent rows past retention when new rows arrive", async () => {
+      const s = await fresh();
+      const old = new Date(Date.now() - 40 * 24 * 3600 * 1000).toISOString();
+      const recent = new Date(Date.now() - 24 * 3600 * 1000).toISOString();
+      await s.enqueue([outbox("old", { status: "sent", sentAt: old }), outbox("recent", { status: "sent", sentAt: recent }), outbox("p")]);
+      await s.enqueue([outbox("new")]);
+      expect((await s.listOutbox()).map((o) => o.key)).toEqual(["recent", "p", "new"]);
+    });
+
+    it("refuses use before open", async () => {
+      const s = await fresh();
+      await s.close();
+      await expect(s.getChat(1)).rejects.toThrow(/not open/);
+      await expect(s.enqueue([outbox("x")])).rejects.toThrow(/not open/);
+      await s.open();
+      expect(await s.getChat(1)).toBeNull();
     });
 
     if (opts.reopen) {

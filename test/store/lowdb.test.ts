@@ -6,28 +6,26 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { LowdbStore } from "../../src/store/lowdb.js";
 import { StoreCorruptError } from "../../src/store/types.js";
-import { storeContract } from "./contract.js";
+import { testStoreDriver } from "./contract.js";
 
 const temp = tempDirs("store");
 const tempDir = temp.make;
 afterAll(temp.cleanup);
 
-storeContract(
-  "LowdbStore",
-  async () => {
+testStoreDriver({
+  name: "LowdbStore",
+  make: async () => {
     const s = new LowdbStore(await tempDir());
     await s.open();
     return s;
   },
-  {
-    reopen: async (s) => {
-      await s.close();
-      const t = new LowdbStore((s as LowdbStore).dir);
-      await t.open();
-      return t;
-    },
+  reopen: async (s) => {
+    await s.close();
+    const t = new LowdbStore((s as LowdbStore).dir);
+    await t.open();
+    return t;
   },
-);
+});
 
 describe("LowdbStore hardening", () => {
   it.each([
