@@ -41,7 +41,9 @@ export class DurableJSONFile<T> implements Adapter<T> {
       if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
       throw e;
     }
-    if (text.trim() === "") return null;
+    // Only a missing file is a new store. Writes go through temp + rename, so an existing file
+    // that is empty (0 bytes, or only whitespace) was damaged: refuse it like a truncated one.
+    if (text.trim() === "") throw await this.corrupt(text.length ? "only whitespace / 只有空白" : "empty file (0 bytes) / 空文件（0 字节）");
     let data: unknown;
     try {
       data = JSON.parse(text);

@@ -33,6 +33,9 @@ describe("LowdbStore hardening", () => {
     ["reports.json", "not json at all"],
     ["state.json", '{"events": 5}'],
     ["state.json", "[]"],
+    ["state.json", ""],
+    ["reports.json", ""],
+    ["reports.json", "\n  \n"],
   ])("refuses to start on a corrupt %s and keeps a backup (%s)", async (file, content) => {
     const dir = await tempDir();
     await writeFile(join(dir, file), content);
@@ -48,6 +51,29 @@ describe("LowdbStore hardening", () => {
     expect(await readFile(e.backup, "utf8")).toBe(content);
     // The original stays in place: nothing is silently replaced by an empty store.
     expect(await readFile(join(dir, file), "utf8")).toBe(content);
+  });
+
+  it.each(["state.json", "reports.json"])("never overwrites an emptied %s: the other file's data is kept too", async (file) => {
+    const dir = await tempDir();
+    const s = new LowdbStore(dir);
+    await s.open();
+    await s.putReport((await import("./contract.js")).sampleStored("r1"));
+    await s.putChat({ id: 1, type: "private", active: true, lang: "zh", digest: { mode: "off", time: "08:00" }, quiet: null, lastDigestAt: null, createdAt: "" });
+    await s.close();
+    const other = file === "state.json" ? "reports.json" : "state.json";
+    const otherBefore = await readFile(join(dir, other), "utf8");
+    await writeFile(join(dir, file), "");
+    for (let i = 0; i < 2; i++) {
+      await expect(new LowdbStore(dir).open()).rejects.toBeInstanceOf(StoreCorruptError);
+    }
+    expect(await readFile(join(dir, file), "utf8")).toBe("");
+    expect(await readFile(join(dir, other), "utf8")).toBe(otherBefore);
+    // Only a missing file (a new data dir) starts empty.
+    const fresh = await tempDir();
+    const t = new LowdbStore(fresh);
+    await t.open();
+    expect(await t.countReports()).toBe(0);
+    await t.close();
   });
 
   it("survives SIGKILL in the middle of a stream of writes: files parse and hold a prefix", async () => {
