@@ -31,6 +31,8 @@ export class DurableJSONFile<T> implements Adapter<T> {
     private readonly pretty = false,
     private readonly validate?: (data: unknown) => string | null,
     private readonly serialize?: (data: T) => string | Uint8Array,
+    /** Called once the bytes of the last serialize() call are durable (renamed and fsync'd). */
+    private readonly onDurable?: () => void,
   ) {}
 
   async read(): Promise<T | null> {
@@ -96,6 +98,7 @@ export class DurableJSONFile<T> implements Adapter<T> {
       throw e;
     }
     await fsyncDir(dir);
+    this.onDurable?.();
   }
 }
 

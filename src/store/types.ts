@@ -263,3 +263,25 @@ export class StoreCorruptError extends Error {
     this.name = "StoreCorruptError";
   }
 }
+
+/**
+ * One data file is older than the other one records (restored from an old backup, replaced,
+ * emptied to `{}` or deleted): refused on open, since going on would forget subscriptions or
+ * re-announce reports. Nothing is changed on disk. A StoreCorruptError, so every entry point
+ * already reports it and exits with the configuration code.
+ */
+export class StoreRollbackError extends StoreCorruptError {
+  constructor(
+    file: string,
+    public readonly detail: string,
+    public readonly acceptFile: string,
+  ) {
+    super(file, "", detail);
+    this.message = (
+      `数据文件 ${file} 比另一个数据文件所记录的旧（${detail}）：可能被旧备份替换、清空或删除。为避免丢失订阅或重复推送，已拒绝启动，未做任何修改。` +
+        `若确认要接受这个旧副本，请创建文件 ${acceptFile} 后重启（仅生效一次）。/ ${file} is older than the other data file records (${detail}); ` +
+        `refusing to start. To accept it on purpose, create ${acceptFile} and restart (used once).`
+    );
+    this.name = "StoreRollbackError";
+  }
+}

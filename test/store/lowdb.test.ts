@@ -1,11 +1,11 @@
 import { tempDirs } from "../support/temp.js";
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { LowdbStore } from "../../src/store/lowdb.js";
-import { StoreCorruptError } from "../../src/store/types.js";
+import { ACCEPT_OLDER_FILE, LowdbStore } from "../../src/store/lowdb.js";
+import { StoreCorruptError, StoreRollbackError } from "../../src/store/types.js";
 import { testStoreDriver } from "./contract.js";
 
 const temp = tempDirs("store");
@@ -187,5 +187,92 @@ describe("LowdbStore state file", () => {
       subscriptions: [],
       outbox: [],
     });
+  });
+});
+
+describe("LowdbStore refuses a store that went backwards", () => {
+  const { sampleStored } = { sampleStored: (id: string) => import("./contract.js").then((m) => m.sampleStored(id)) };
+  const ev = (id: string) => ({ id, kind: "new" as const, at: "", portalId: "p", reportIds: [id] });
+
+  /** A store with reports and events, and a copy of both files from an earlier point. */
+  async function history(): Promise<{ dir: string; oldState: string; oldReports: string }> {
+    const dir = await tempDir();
+    const s = new LowdbStore(dir);
+    await s.open();
+    await s.putReport(await sampleStored("r1"));
+    await s.addEvents([ev("new:r1")]);
+    const oldState = await readFile(join(dir, "state.json"), "utf8");
+    const oldReports = await readFile(join(dir, "reports.json"), "utf8");
+    await s.putReports([await sampleStored("r2"), await sampleStored("r3")]);
+    await s.addEvents([ev("new:r2"), ev("new:r3")]);
+    await s.putReport(await sampleStored("r4"));
+    await s.close();
+    return { dir, oldState, oldReports };
+  }
+
+  const refused = async (dir: string) => {
+    const err = await new LowdbStore(dir).open().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(StoreRollbackError);
+    // Every entry point already handles StoreCorruptError: the new error is one.
+    expect(err).toBeInstanceOf(StoreCorruptError);
+    return err as StoreRollbackError;
+  };
+
+  it.each([
+    ["reports.json replaced by an older copy", "reports.json", (h: { oldReports: string }) => h.oldReports, /generation 1 with 1 reports.*generation 2 with 3 reports/],
+    ["reports.json emptied to {}", "reports.json", () => "{}", /generation 0 with 0 reports/],
+    ["reports.json emptied to an empty store", "reports.json", () => '{"version":1,"reports":{}}', /generation 0 with 0 reports/],
+    ["reports.json deleted", "reports.json", () => null, /missing, but state\.json records 3 reports/],
+    ["state.json replaced by an older copy", "state.json", (h: { oldState: string }) => h.oldState, /events up to seq 1, but reports\.json records .* seq 3/],
+    ["state.json deleted", "state.json", () => null, /missing, but reports\.json records/],
+  ] as const)("%s: refused, naming the file and what disagrees; nothing changed on disk", async (_name, file, replace, detail) => {
+    const h = await history();
+    const content = replace(h as { oldReports: string; oldState: string });
+    if (content === null) await rm(join(h.dir, file));
+    else await writeFile(join(h.dir, file), content);
+    const before = await readdir(h.dir);
+    const e = await refused(h.dir);
+    expect(e.file).toBe(join(h.dir, file));
+    expect(e.message).toContain(join(h.dir, file));
+    expect(e.message).toMatch(detail);
+    expect(e.message).toContain(join(h.dir, ACCEPT_OLDER_FILE));
+    expect(await readdir(h.dir)).toEqual(before);
+    if (content !== null) expect(await readFile(join(h.dir, file), "utf8")).toBe(content);
+  });
+
+  it("opens an older copy accepted on purpose (marker file, used once), without reusing event seqs", async () => {
+    const h = await history();
+    await writeFile(join(h.dir, "state.json"), h.oldState);
+    await refused(h.dir);
+    await writeFile(join(h.dir, ACCEPT_OLDER_FILE), "");
+    const s = new LowdbStore(h.dir);
+    await s.open();
+    expect((await s.eventsAfter(0)).map((e) => e.id)).toEqual(["new:r1"]);
+    expect(await s.countReports()).toBe(4);
+    const [next] = await s.addEvents([ev("after")]);
+    expect(next!.seq).toBeGreaterThan(3);
+    await s.close();
+    await expect(stat(join(h.dir, ACCEPT_OLDER_FILE))).rejects.toThrow();
+    // The files agree again; replacing reports.json now is caught again.
+    const t = new LowdbStore(h.dir);
+    await t.open();
+    await t.close();
+    await writeFile(join(h.dir, "reports.json"), h.oldReports);
+    await refused(h.dir);
+  });
+
+  it("files from an older version (no stamps) open as they are", async () => {
+    // A crash between the two files' writes is not a rollback either: "survives SIGKILL in the
+    // middle of a stream of writes" above reopens after the kill with stamps on both files.
+    const dir = await tempDir();
+    await writeFile(join(dir, "state.json"), JSON.stringify({ version: 1, portals: {}, events: [{ ...ev("e"), seq: 1 }], nextSeq: 2, meta: {}, chats: {}, subscriptions: [], outbox: [] }));
+    await writeFile(join(dir, "reports.json"), JSON.stringify({ version: 1, reports: {} }));
+    const s = new LowdbStore(dir);
+    await s.open();
+    expect(await s.eventsAfter(0)).toHaveLength(1);
+    await s.close();
   });
 });
