@@ -21,7 +21,7 @@
  */
 import { defaultChat } from "./chats.js";
 import type { Logger } from "pino";
-import type { Chat, OutboxItem, PortalEntry, Store, StoredReport, Subscription, WatchEvent } from "../store/types.js";
+import type { Chat, ChatStore, EventLog, MetaStore, OutboxItem, OutboxStore, PortalEntry, ReportStore, StoredReport, Subscription, WatchEvent } from "../store/types.js";
 import { formatBaseline, formatDigest, formatNewReport, formatPortalAlert, formatUpdatedReport, type DigestEntry, type Locale, type OverdueAgency } from "../render/alerts.js";
 import { matchesSubscription } from "./match.js";
 import { digestPeriodMs, lastDigestSlot, quietDecision } from "./time.js";
@@ -30,7 +30,7 @@ import { digestPeriodMs, lastDigestSlot, quietDecision } from "./time.js";
 export const CURSOR_KEY = "notifier.cursor";
 
 export interface FanoutDeps {
-  store: Store;
+  store: ReportStore & EventLog & MetaStore & ChatStore & OutboxStore;
   portals: () => PortalEntry[];
   adminChatIds: readonly number[];
   /** IANA zone for quiet hours and digests (config TZ). */
@@ -85,7 +85,7 @@ interface Audience {
   subsByChat: Map<number, Subscription[]>;
 }
 
-async function loadAudience(store: Store, now: Date): Promise<Audience> {
+async function loadAudience(store: ChatStore, now: Date): Promise<Audience> {
   const chats = new Map((await store.listChats()).map((c) => [c.id, c]));
   const subsByChat = new Map<number, Subscription[]>();
   for (const s of await store.listSubscriptions()) {
@@ -98,7 +98,7 @@ async function loadAudience(store: Store, now: Date): Promise<Audience> {
 }
 
 /** Last year's report of the same agency, for year-on-year figures. */
-export async function previousYear(store: Store, r: StoredReport): Promise<StoredReport | null> {
+export async function previousYear(store: ReportStore, r: StoredReport): Promise<StoredReport | null> {
   const year = r.report.year;
   if (year === null) return null;
   if (r.agencyKey) {

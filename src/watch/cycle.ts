@@ -9,7 +9,7 @@
  * stored: nothing lost, nothing reported twice.
  */
 import { createHash } from "node:crypto";
-import type { PortalEntry, PortalState, Store, StoredReport, WatchEvent } from "../store/types.js";
+import type { EventLog, MetaStore, PortalEntry, PortalState, PortalStateStore, RawStore, ReportStore, StoredReport, WatchEvent } from "../store/types.js";
 import { metaKey } from "../store/meta.js";
 import type { Report } from "../report/schema.js";
 import type { ParseInput, ParseOutcome } from "../report/parse.js";
@@ -34,7 +34,7 @@ export interface CycleConfig extends ScheduleConfig {
 
 /** Dependencies and options of runCycle. */
 export interface CycleDeps {
-  store: Store;
+  store: PortalStateStore & ReportStore & RawStore & EventLog & MetaStore;
   fetcher: Fetcher;
   portals: PortalEntry[];
   /** Defaults to report/parse.ts parseDocument. */
