@@ -171,7 +171,7 @@ export async function start(env: Record<string, string | undefined>, cwd: string
         },
         watcher: {
           runOnce: () => watcher.runOnce(),
-          status: async () => ({ busy: watcher.busy, ...((await store.getMeta<Record<string, unknown>>("watch:lastCycle")) ?? {}) }),
+          status: async () => ({ busy: watcher.busy, ...((await store.getMeta("watch:lastCycle")) ?? {}) }),
         },
       })
     : null;

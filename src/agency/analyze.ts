@@ -8,7 +8,7 @@ import { deadlineFor, publishedDate, resolveLevel, type Level } from "./deadline
 import { checkAcrossYears } from "../report/rules/index.js";
 import { sortFindings } from "../report/rules/finding.js";
 import type { Finding } from "../report/schema.js";
-import type { PortalEntry, Store, StoredReport } from "../store/types.js";
+import type { PortalEntry, ReportStore, StoredReport } from "../store/types.js";
 import { createIdentity, type Identity } from "./identity.js";
 import { compareZh, displayName, groupByAgency, keyOf, newer } from "./series.js";
 
@@ -29,7 +29,7 @@ export interface AnnotateOptions {
  * date and level (agency/deadline: the same answer the alert and /latest give). The store is
  * only read.
  */
-export async function annotateWithHistory(store: Store, r: StoredReport, opts: AnnotateOptions = {}): Promise<StoredReport> {
+export async function annotateWithHistory(store: ReportStore, r: StoredReport, opts: AnnotateOptions = {}): Promise<StoredReport> {
   const identity = opts.identity ?? createIdentity();
   const id = identity.ofReport(r);
   const out: StoredReport = { ...r, agencyKey: id?.key ?? r.agencyKey ?? null, report: { ...r.report } };
@@ -54,7 +54,7 @@ export async function annotateWithHistory(store: Store, r: StoredReport, opts: A
  * logged and the report is stored without the cross-year findings rather than lost.
  */
 export function historyEnricher(
-  store: Store,
+  store: ReportStore,
   identity: () => Identity,
   log: { warn: (obj: object, msg: string) => void },
 ): (r: StoredReport) => Promise<StoredReport> {
@@ -69,7 +69,7 @@ export function historyEnricher(
 }
 
 /** The newest stored report of the same agency for the year before `r`'s; null if none. */
-export async function previousYear(store: Store, r: StoredReport, identity: Identity): Promise<StoredReport | null> {
+export async function previousYear(store: ReportStore, r: StoredReport, identity: Identity): Promise<StoredReport | null> {
   const year = r.report.year;
   const key = r.agencyKey ?? identity.ofReport(r)?.key ?? null;
   if (year === null || !key) return null;
@@ -113,7 +113,7 @@ function chinaDate(now: Date): string {
  * all is listed once under its own name.
  */
 export async function missingReports(
-  store: Store,
+  store: ReportStore,
   portals: readonly PortalEntry[],
   now: Date,
   opts: AnnotateOptions = {},

@@ -3,7 +3,7 @@
  * per year (the newest copy when a report was re-published or mirrored).
  */
 import type { Report } from "../report/schema.js";
-import type { ReportHead, ReportQuery, Store, StoredReport } from "../store/types.js";
+import type { ReportHead, ReportQuery, ReportStore, StoredReport } from "../store/types.js";
 import { cleanName, normalizeAgencyName, portalPlaceStems, searchVariants, type Identity } from "./identity.js";
 
 const zh = new Intl.Collator("zh");
@@ -97,7 +97,7 @@ export function displayName(reports: readonly ReportLike[], identity: Identity):
  * of agency/title, or a variant spelling that normalises to a known agency. Several agencies
  * matching is an "ambiguous" value listing them, never a guess.
  */
-export async function findAgency(store: Store, query: string, identity: Identity, scope: ReportQuery = {}): Promise<AgencyLookup> {
+export async function findAgency(store: ReportStore, query: string, identity: Identity, scope: ReportQuery = {}): Promise<AgencyLookup> {
   const q = query.trim();
   if (!q) return { ok: false, reason: "empty", candidates: [] };
   // Resolution runs on the store's report heads (nothing copied); only the chosen agency's

@@ -7,7 +7,7 @@
 import { FIGURE_LABELS, type KeyFigures, keyFigures } from "../report/figures.js";
 import { checkAcrossYears } from "../report/rules/index.js";
 import type { Finding } from "../report/schema.js";
-import type { PortalEntry, Store, StoredReport } from "../store/types.js";
+import type { PortalEntry, ReportStore, StoredReport } from "../store/types.js";
 import { escapeHtml, splitMessage } from "../render/format.js";
 import { renderChartPng } from "../render/chart.js";
 import { createIdentity, type Identity } from "../agency/identity.js";
@@ -75,7 +75,7 @@ const T = {
  * the matching heads are filtered by portal and only those reports are read in full (reading the
  * whole year and filtering copied every report of that year).
  */
-export async function findInPortals(store: Store, portals: readonly PortalEntry[], scope: { year?: number } = {}): Promise<StoredReport[]> {
+export async function findInPortals(store: ReportStore, portals: readonly PortalEntry[], scope: { year?: number } = {}): Promise<StoredReport[]> {
   if (portals.length <= 2) return (await Promise.all(portals.map((p) => store.findReports({ ...scope, portalId: p.id })))).flat();
   const ids = new Set(portals.map((p) => p.id));
   const heads = (await store.findReportHeads(scope)).filter((h) => ids.has(h.portalId));
@@ -150,7 +150,7 @@ export function crossYearLines(series: StoredReport[], locale: Locale): string[]
  * /compare: the agency's key figures, years side by side (most recent `maxYears`), then the
  * cross-year findings. Telegram HTML, split to fit.
  */
-export async function compareReply(store: Store, query: string, locale: Locale, opts: HistoryOptions = {}): Promise<string[]> {
+export async function compareReply(store: ReportStore, query: string, locale: Locale, opts: HistoryOptions = {}): Promise<string[]> {
   const identity = opts.identity ?? createIdentity();
   const t = T[locale];
   const l = await findAgency(store, query, identity);
@@ -173,7 +173,7 @@ export async function compareReply(store: Store, query: string, locale: Locale, 
 
 /** /trend: a PNG line chart of one figure over the stored years, with a Chinese (or English) caption. */
 export async function trendChart(
-  store: Store,
+  store: ReportStore,
   query: string,
   figure: string,
   locale: Locale,
@@ -216,7 +216,7 @@ export async function trendChart(
  * Without `year`, the latest report year with reports in the region, looking back from `now`.
  */
 export async function rankReply(
-  store: Store,
+  store: ReportStore,
   portals: readonly PortalEntry[],
   region: string,
   figure: string,

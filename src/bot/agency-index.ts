@@ -12,7 +12,7 @@
  */
 import type { Finding } from "../report/schema.js";
 import { newestFirst, type Dated } from "../agency/series.js";
-import type { ReportHead as StoreReportHead, Store, StoredReport } from "../store/types.js";
+import type { EventLog, ReportHead as StoreReportHead, ReportStore, StoredReport } from "../store/types.js";
 import { agencyDisplayName as agencyName } from "../agency/names.js";
 import { matchForm } from "../agency/names.js";
 
@@ -83,9 +83,9 @@ interface Built {
   at: number;
 }
 
-const indexes = new WeakMap<Store, { built: Built | null; building: Promise<Built> | null }>();
+const indexes = new WeakMap<ReportStore & EventLog, { built: Built | null; building: Promise<Built> | null }>();
 
-async function lastSeq(store: Store, after: number): Promise<number> {
+async function lastSeq(store: ReportStore & EventLog, after: number): Promise<number> {
   let seq = after;
   for (;;) {
     const evs = await store.eventsAfter(seq, 1000);
@@ -95,7 +95,7 @@ async function lastSeq(store: Store, after: number): Promise<number> {
 }
 
 /** The agency groups of `store`, from the cached index when nothing changed. */
-export async function agencyGroups(store: Store, now: number = Date.now()): Promise<AgencyGroup[]> {
+export async function agencyGroups(store: ReportStore & EventLog, now: number = Date.now()): Promise<AgencyGroup[]> {
   let slot = indexes.get(store);
   if (!slot) indexes.set(store, (slot = { built: null, building: null }));
   const b = slot.built;
@@ -118,6 +118,6 @@ export async function agencyGroups(store: Store, now: number = Date.now()): Prom
 }
 
 /** Forgets the cached index of `store` (tests, or after a bulk change). */
-export function invalidateAgencyIndex(store: Store): void {
+export function invalidateAgencyIndex(store: ReportStore & EventLog): void {
   indexes.delete(store);
 }

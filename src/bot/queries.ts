@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { Composer, InlineKeyboard } from "grammy";
-import type { PortalEntry, StoredReport } from "../store/types.js";
+import type { CallbackEntry, PortalEntry, StoredReport } from "../store/types.js";
 import { escapeHtml } from "../render/format.js";
 import { renderAnomalies, renderLatest, renderReport } from "../render/replies.js";
 import { agencyGroups } from "./agency-index.js";
@@ -24,14 +24,6 @@ export const CALLBACK_TTL_MS = 24 * 3600 * 1000;
 export const MAX_CHOICES = 8;
 /** Kept tokens (oldest dropped first) so the meta entry stays small. */
 const MAX_TOKENS = 200;
-
-interface CallbackEntry {
-  action: "latest" | "report";
-  /** Group keys (see groupKey) in button order. */
-  keys: string[];
-  year?: number;
-  exp: string;
-}
 
 /** True when the characters of `q` appear in `s` in order ("沭阳县发改" in "沭阳县发展和改革局"). */
 export function isSubsequence(q: string, s: string): boolean {
@@ -72,7 +64,7 @@ async function portalOf(ctx: BotContext, r: StoredReport): Promise<PortalEntry |
 async function saveChoices(ctx: BotContext, entry: Omit<CallbackEntry, "exp">): Promise<string> {
   const { store } = ctx.nb.deps;
   const now = nowOf(ctx.nb.deps).getTime();
-  const all = (await store.getMeta<Record<string, CallbackEntry>>(CALLBACK_META_KEY)) ?? {};
+  const all = (await store.getMeta(CALLBACK_META_KEY)) ?? {};
   const live = Object.entries(all)
     .filter(([, e]) => Date.parse(e.exp) > now)
     .sort(([, a], [, b]) => a.exp.localeCompare(b.exp))
@@ -180,7 +172,7 @@ export function queryCommands(): Composer<BotContext> {
   c.callbackQuery(/^nb:([A-Za-z0-9_-]{1,16}):(\d{1,2})$/, async (ctx) => {
     const [, token, idx] = ctx.match;
     const { store } = ctx.nb.deps;
-    const all = (await store.getMeta<Record<string, CallbackEntry>>(CALLBACK_META_KEY)) ?? {};
+    const all = (await store.getMeta(CALLBACK_META_KEY)) ?? {};
     const entry = token ? all[token] : undefined;
     const key = entry && Date.parse(entry.exp) > nowOf(ctx.nb.deps).getTime() ? entry.keys[Number(idx)] : undefined;
     const group = key ? (await agencyGroups(store)).find((g) => g.key === key) : undefined;

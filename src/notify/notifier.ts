@@ -9,13 +9,13 @@
 import type { Api } from "grammy";
 import type { Identity } from "../agency/identity.js";
 import type { Logger } from "pino";
-import type { OutboxStatus, PortalEntry, Store } from "../store/types.js";
+import type { ChatStore, EventLog, MetaStore, OutboxStatus, OutboxStore, PortalEntry, ReportStore } from "../store/types.js";
 import type { OverdueAgency } from "../render/alerts.js";
 import { enqueueDigests, fanOut } from "./outbox.js";
 import { DEFAULT_LIMITS, reactivateChat, Sender, type DrainStats, type PaceLimits, type SenderHooks } from "./sender.js";
 
 export interface NotifierDeps {
-  store: Store;
+  store: ReportStore & EventLog & MetaStore & ChatStore & OutboxStore;
   portals: () => PortalEntry[];
   /** grammY Api; null = no token: alerts go to the log. */
   api: Api | null;

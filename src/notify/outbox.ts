@@ -21,7 +21,7 @@
  */
 import { defaultChat } from "./chats.js";
 import type { Logger } from "pino";
-import type { Chat, OutboxItem, PortalEntry, Store, StoredReport, Subscription, WatchEvent } from "../store/types.js";
+import type { Chat, ChatStore, EventLog, MetaStore, OutboxItem, OutboxStore, PortalEntry, ReportStore, StoredReport, Subscription, WatchEvent } from "../store/types.js";
 import { formatBaseline, formatDigest, formatNewReport, formatPortalAlert, formatUpdatedReport, type DigestEntry, type Locale, type OverdueAgency } from "../render/alerts.js";
 import { matchesSubscription } from "./match.js";
 import { previousYear } from "../agency/analyze.js";
@@ -32,7 +32,7 @@ import { digestPeriodMs, lastDigestSlot, quietDecision } from "./time.js";
 export const CURSOR_KEY = "notifier.cursor";
 
 export interface FanoutDeps {
-  store: Store;
+  store: ReportStore & EventLog & MetaStore & ChatStore & OutboxStore;
   portals: () => PortalEntry[];
   adminChatIds: readonly number[];
   /** IANA zone for quiet hours and digests (config TZ). */
@@ -89,7 +89,7 @@ interface Audience {
   subsByChat: Map<number, Subscription[]>;
 }
 
-async function loadAudience(store: Store, now: Date): Promise<Audience> {
+async function loadAudience(store: ChatStore, now: Date): Promise<Audience> {
   const chats = new Map((await store.listChats()).map((c) => [c.id, c]));
   const subsByChat = new Map<number, Subscription[]>();
   for (const s of await store.listSubscriptions()) {
@@ -107,7 +107,7 @@ async function loadAudience(store: Store, now: Date): Promise<Audience> {
  */
 export async function fanOut(deps: FanoutDeps, batch = 200): Promise<number> {
   const { store, tz, log } = deps;
-  let cursor = (await store.getMeta<number>(CURSOR_KEY)) ?? 0;
+  let cursor = (await store.getMeta(CURSOR_KEY)) ?? 0;
   let added = 0;
   for (;;) {
     const events = await store.eventsAfter(cursor, batch);

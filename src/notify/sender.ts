@@ -24,7 +24,7 @@
 import { defaultChat } from "./chats.js";
 import { GrammyError, HttpError, type Api } from "grammy";
 import type { Logger } from "pino";
-import type { Chat, OutboxItem, Store } from "../store/types.js";
+import type { Chat, ChatStore, OutboxItem, OutboxStore } from "../store/types.js";
 import { quietDecision } from "./time.js";
 
 /** Telegram's broadcast limits (per chat 1/s, per group 20/min; overall ~30/s, we keep 25). */
@@ -144,7 +144,7 @@ export interface SenderHooks {
 }
 
 export interface SenderOptions {
-  store: Store;
+  store: ChatStore & OutboxStore;
   /** grammY Api; null = no token: rows are written to the log and marked sent. */
   api: Api | null;
   log: Logger;
@@ -177,7 +177,7 @@ export const UNCERTAIN_REASON = "进程在发送途中退出：无法确认是�
 const BLOCKED_RE = /blocked|kicked|deactivated|not a member|can't initiate|chat not found|user not found|have no rights to send/i;
 
 /** Marks a chat inactive with a reason (kept; reversible). */
-export async function deactivateChat(store: Store, chatId: number, reason: string, now: Date): Promise<void> {
+export async function deactivateChat(store: ChatStore, chatId: number, reason: string, now: Date): Promise<void> {
   const chat = await store.getChat(chatId);
   const base: Chat = chat ?? defaultChat(chatId, now);
   await store.putChat({ ...base, active: false, inactiveReason: reason });
@@ -187,7 +187,7 @@ export async function deactivateChat(store: Store, chatId: number, reason: strin
  * Reactivates a chat (on /start, or when the bot is re-added — my_chat_member). Returns true when
  * it was inactive. Rows that failed because the chat was inactive stay failed: those alerts are old.
  */
-export async function reactivateChat(store: Store, chatId: number): Promise<boolean> {
+export async function reactivateChat(store: ChatStore, chatId: number): Promise<boolean> {
   const chat = await store.getChat(chatId);
   if (!chat || chat.active) return false;
   const { inactiveReason: _r, ...rest } = chat;

@@ -31,6 +31,8 @@ export class DurableJSONFile<T> implements Adapter<T> {
     private readonly pretty = false,
     private readonly validate?: (data: unknown) => string | null,
     private readonly serialize?: (data: T) => string | Uint8Array,
+    /** Called once the bytes of the last serialize() call are durable (renamed and fsync'd). */
+    private readonly onDurable?: () => void,
   ) {}
 
   async read(): Promise<T | null> {
@@ -41,7 +43,9 @@ export class DurableJSONFile<T> implements Adapter<T> {
       if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
       throw e;
     }
-    if (text.trim() === "") return null;
+    // Only a missing file is a new store. Writes go through temp + rename, so an existing file
+    // that is empty (0 bytes, or only whitespace) was damaged: refuse it like a truncated one.
+    if (text.trim() === "") throw await this.corrupt(text.length ? "only whitespace / 只有空白" : "empty file (0 bytes) / 空文件（0 字节）");
     let data: unknown;
     try {
       data = JSON.parse(text);
@@ -94,6 +98,7 @@ export class DurableJSONFile<T> implements Adapter<T> {
       throw e;
     }
     await fsyncDir(dir);
+    this.onDurable?.();
   }
 }
 

@@ -14,12 +14,15 @@
  * Exactly one instance per DATA_DIR per process (two `Low`s on one file lose updates).
  */
 import { mkdir, readFile, open, rename, stat, unlink } from "node:fs/promises";
+import { StoreRollbackError } from "./types.js";
 import { join } from "node:path";
 import { Low } from "lowdb";
 import { DurableJSONFile } from "./durable-file.js";
 import { lockDir } from "./lock.js";
 import { HeadIndex, headMatches, toHead } from "./heads.js";
 import { OutboxJournal, type CompactionPolicy } from "./outbox-journal.js";
+import { SENT_RETENTION_MS, checkRawHash, migratedOutboxKey, subKey } from "./rules.js";
+import type { MetaKey, MetaSchema } from "./meta.js";
 import type {
   Chat,
   OutboxItem,
@@ -33,8 +36,18 @@ import type {
   WatchEvent,
 } from "./types.js";
 
+/**
+ * Cross-file stamps: each file records what the other held when it was written, so a file that
+ * went backwards (an old backup put back, emptied to `{}`, deleted) is caught on open. Each file
+ * records only what is already durable in the other, so a crash between the two writes never
+ * looks like a rollback.
+ */
 interface StateData {
   version: 1;
+  /** Write generation of state.json (+1 per physical write). */
+  gen?: number;
+  /** reports.json as of this write: its generation and report count. */
+  seen?: { reportsGen: number; reports: number };
   portals: Record<string, PortalState>;
   events: WatchEvent[];
   nextSeq: number;
@@ -46,6 +59,10 @@ interface StateData {
 
 interface ReportsData {
   version: 1;
+  /** Write generation of reports.json. */
+  gen?: number;
+  /** state.json as of this write: its generation and event seq high-water mark. */
+  seen?: { stateGen: number; seq: number };
   reports: Record<string, StoredReport>;
 }
 
@@ -59,9 +76,6 @@ const emptyState = (): StateData => ({
   subscriptions: [],
   outbox: [],
 });
-
-/** Sent outbox rows older than this are pruned to keep the hot file small. */
-const SENT_RETENTION_MS = 30 * 24 * 3600 * 1000;
 
 const clone = <T>(v: T): T => structuredClone(v);
 
@@ -106,6 +120,14 @@ export class LowdbStore implements Store {
 
   private release: (() => Promise<void>) | null = null;
 
+  /** Generation numbers and what is durable of each file (see StateData). */
+  private stateGen = 0;
+  private reportsGen = 0;
+  private stateInFlight = { gen: 0, seq: 0 };
+  private stateDurable = { gen: 0, seq: 0 };
+  private reportsInFlight = { gen: 0, count: 0 };
+  private reportsDurable = { gen: 0, count: 0 };
+
   /**
    * `lock: true` for writers: takes DATA_DIR/.lock so a second writing process fails with a clear
    * StoreLockedError instead of silently losing updates (see lock.ts). `outboxCompaction` tunes
@@ -113,7 +135,7 @@ export class LowdbStore implements Store {
    */
   constructor(
     public readonly dir: string,
-    private readonly opts: { lock?: boolean; outboxCompaction?: CompactionPolicy } = {},
+    private readonly opts: { lock?: boolean; outboxCompaction?: CompactionPolicy; acceptOlder?: boolean } = {},
   ) {}
 
   async open(): Promise<void> {
@@ -130,18 +152,49 @@ export class LowdbStore implements Store {
   }
 
   private async load(): Promise<void> {
-    this.state = new Low(new DurableJSONFile<StateData>(join(this.dir, "state.json"), false, checkState, (d) => this.serializeState(d)), emptyState());
-    this.reports = new Low(new DurableJSONFile<ReportsData>(join(this.dir, "reports.json"), false, checkReports, (d) => this.serializeReports(d)), {
-      version: 1,
-      reports: {},
-    });
-    await this.state.read();
-    await this.reports.read();
+    const stateFile = new DurableJSONFile<StateData>(
+      join(this.dir, "state.json"),
+      false,
+      checkState,
+      (d) => this.serializeState(d),
+      () => (this.stateDurable = this.stateInFlight),
+    );
+    const reportsFile = new DurableJSONFile<ReportsData>(
+      join(this.dir, "reports.json"),
+      false,
+      checkReports,
+      (d) => this.serializeReports(d),
+      () => (this.reportsDurable = this.reportsInFlight),
+    );
+    this.state = new Low(stateFile, emptyState());
+    this.reports = new Low(reportsFile, { version: 1, reports: {} });
+    // A reader next to the writer can read the two files across one of its writes: a mismatch is
+    // read again before it counts.
+    const marker = join(this.dir, ACCEPT_OLDER_FILE);
+    const accept = this.opts.acceptOlder || (await stat(marker).then(() => true, () => false));
+    let problem: RollbackProblem | null = null;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const st = await stateFile.read();
+      const rp = await reportsFile.read();
+      this.state.data = st ?? emptyState();
+      this.reports.data = rp ?? { version: 1, reports: {} };
+      problem = rollbackProblem(st, rp);
+      if (!problem || accept) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    if (problem && !accept) throw new StoreRollbackError(join(this.dir, problem.file), problem.detail, marker);
     this.state.data = { ...emptyState(), ...this.state.data };
     this.reports.data = { ...{ version: 1 as const, reports: {} }, ...(this.reports.data as Partial<ReportsData>) };
     // nextSeq must stay above every stored seq even if the file was edited by hand.
     const maxSeq = this.state.data.events.reduce((m, e) => Math.max(m, e.seq), 0);
     if (this.state.data.nextSeq <= maxSeq) this.state.data.nextSeq = maxSeq + 1;
+    // An accepted older state.json must not hand out seq numbers the lost events had.
+    const seenSeq = this.reports.data.seen?.seq ?? 0;
+    if (problem && this.state.data.nextSeq <= seenSeq) this.state.data.nextSeq = seenSeq + 1;
+    this.stateGen = this.state.data.gen ?? 0;
+    this.reportsGen = this.reports.data.gen ?? 0;
+    this.stateDurable = { gen: this.stateGen, seq: this.state.data.nextSeq - 1 };
+    this.reportsDurable = { gen: this.reportsGen, count: Object.keys(this.reports.data.reports).length };
     this.portalJson = new Map(Object.values(this.state.data.portals).map((p) => [p.portalId, jsonEntry(p.portalId, p)]));
     this.eventJson = this.state.data.events.map((e) => Buffer.from(JSON.stringify(e)));
     this.reportJson = new Map();
@@ -160,6 +213,13 @@ export class LowdbStore implements Store {
       // and the journal's copy of a row (newer) wins over the legacy one.
       await this.outbox.adopt(legacy);
       await this.saveState();
+    }
+    if (problem) {
+      // Accepted on purpose: re-stamp both files (reports first, then state records it) and
+      // disarm the marker, so the next open checks again.
+      await this.reports.write();
+      await this.saveState();
+      await unlink(marker).catch(() => undefined);
     }
     this.opened = true;
   }
@@ -215,12 +275,19 @@ export class LowdbStore implements Store {
   }
   async putReports(rs: StoredReport[]): Promise<void> {
     const all = this.r;
+    const movedTo = new Set<string>();
     for (const r of rs) {
       const prev = all[r.id];
-      if (prev && prev.portalId !== r.portalId) this.byPortal.get(prev.portalId)?.delete(r.id);
+      if (prev && prev.portalId !== r.portalId) {
+        this.byPortal.get(prev.portalId)?.delete(r.id);
+        movedTo.add(r.portalId);
+      }
       all[r.id] = clone(r);
       this.indexReport(r);
     }
+    // A report that moved portal keeps its place in the reports' order (the contract: per-portal
+    // results in findReports({}) order, as after a reopen), not the end of its new portal's set.
+    for (const p of movedTo) this.byPortal.set(p, new Set(Object.keys(all).filter((id) => all[id]!.portalId === p)));
     await this.reports.write();
   }
   async findReports(q: ReportQuery): Promise<StoredReport[]> {
@@ -281,6 +348,9 @@ export class LowdbStore implements Store {
    * many portals) and the small, often-mutated parts stringified; full stringify if out of step.
    */
   private serializeState(d: StateData): Uint8Array | string {
+    d.gen = ++this.stateGen;
+    d.seen = { reportsGen: this.reportsDurable.gen, reports: this.reportsDurable.count };
+    this.stateInFlight = { gen: d.gen, seq: d.nextSeq - 1 };
     const portalIds = Object.keys(d.portals);
     if (portalIds.length !== this.portalJson.size || d.events.length !== this.eventJson.length) return JSON.stringify(d);
     const comma = Buffer.from(",");
@@ -306,8 +376,11 @@ export class LowdbStore implements Store {
   /** reports.json from cached per-report JSON; falls back to a full stringify if out of step. */
   private serializeReports(d: ReportsData): Uint8Array | string {
     const ids = Object.keys(d.reports);
+    d.gen = ++this.reportsGen;
+    d.seen = { stateGen: this.stateDurable.gen, seq: this.stateDurable.seq };
+    this.reportsInFlight = { gen: d.gen, count: ids.length };
     if (ids.length !== this.reportJson.size) return JSON.stringify(d);
-    const parts: Buffer[] = [Buffer.from(`{"version":${JSON.stringify(d.version)},"reports":{`)];
+    const parts: Buffer[] = [Buffer.from(`{"version":${JSON.stringify(d.version)},"gen":${d.gen},"seen":${JSON.stringify(d.seen)},"reports":{`)];
     const comma = Buffer.from(",");
     for (let i = 0; i < ids.length; i++) {
       const b = this.reportJson.get(ids[i]!);
@@ -321,7 +394,7 @@ export class LowdbStore implements Store {
 
   // ---- raw
   private rawPath(hash: string): string {
-    if (!/^[0-9a-f]{16,128}$/.test(hash)) throw new Error(`bad content hash: ${hash.slice(0, 80)}`);
+    checkRawHash(hash);
     return join(this.dir, "raw", hash.slice(0, 2), hash);
   }
   async putRaw(hash: string, bytes: Uint8Array): Promise<void> {
@@ -372,18 +445,18 @@ export class LowdbStore implements Store {
   async eventsAfter(seq: number, limit = 1000): Promise<WatchEvent[]> {
     const out: WatchEvent[] = [];
     for (const e of this.s.events) {
-      if (e.seq > seq) out.push(e);
       if (out.length >= limit) break;
+      if (e.seq > seq) out.push(e);
     }
     return out.map(clone);
   }
 
   // ---- meta
-  async getMeta<T = unknown>(key: string): Promise<T | undefined> {
+  async getMeta<K extends MetaKey>(key: K): Promise<MetaSchema[K] | undefined> {
     const v = this.s.meta[key];
-    return v === undefined ? undefined : (clone(v) as T);
+    return v === undefined ? undefined : (clone(v) as MetaSchema[K]);
   }
-  async setMeta(key: string, value: unknown): Promise<void> {
+  async setMeta<K extends MetaKey>(key: K, value: MetaSchema[K]): Promise<void> {
     this.s.meta[key] = clone(value);
     await this.saveState();
   }
@@ -423,7 +496,7 @@ export class LowdbStore implements Store {
     const moves: Promise<void>[] = [];
     for (const o of [...this.outbox.rows]) {
       if (o.chatId !== fromId || o.status === "sent") continue;
-      moves.push(this.outbox.rekey(o.key, o.key.replace(new RegExp(`^${fromId}:`), `${toId}:`), { chatId: toId }));
+      moves.push(this.outbox.rekey(o.key, migratedOutboxKey(o.key, fromId, toId), { chatId: toId }));
     }
     await Promise.all(moves);
   }
@@ -472,10 +545,10 @@ export class LowdbStore implements Store {
     const t = now.getTime();
     const out: OutboxItem[] = [];
     for (const o of this.outbox.rows) {
+      if (out.length >= limit) break;
       if (o.status !== "pending") continue;
       if (o.notBefore && Date.parse(o.notBefore) > t) continue;
       out.push(clone(o));
-      if (out.length >= limit) break;
     }
     return out;
   }
@@ -497,11 +570,38 @@ export class LowdbStore implements Store {
   }
 }
 
+/** Created in DATA_DIR by an operator to accept an older data file once (see StoreRollbackError). */
+export const ACCEPT_OLDER_FILE = "ACCEPT-OLDER-STORE";
+
+interface RollbackProblem {
+  file: "state.json" | "reports.json";
+  detail: string;
+}
+
+/** Does one file hold less than the other records of it? (null: consistent, or nothing recorded) */
+function rollbackProblem(st: StateData | null, rp: ReportsData | null): RollbackProblem | null {
+  const want = st?.seen;
+  if (want && (want.reportsGen > 0 || want.reports > 0)) {
+    if (!rp) return { file: "reports.json", detail: `missing, but state.json records ${want.reports} reports at generation ${want.reportsGen}` };
+    const gen = rp.gen ?? 0;
+    const count = Object.keys(rp.reports ?? {}).length;
+    if (gen < want.reportsGen)
+      return { file: "reports.json", detail: `generation ${gen} with ${count} reports, but state.json records generation ${want.reportsGen} with ${want.reports} reports` };
+    if (gen === want.reportsGen && count !== want.reports)
+      return { file: "reports.json", detail: `${count} reports at generation ${gen}, but state.json records ${want.reports} at that generation` };
+  }
+  const seen = rp?.seen;
+  if (seen && (seen.stateGen > 0 || seen.seq > 0)) {
+    if (!st) return { file: "state.json", detail: `missing, but reports.json records state generation ${seen.stateGen} with events up to seq ${seen.seq}` };
+    const gen = st.gen ?? 0;
+    const seq = (st.events ?? []).reduce((m, e) => Math.max(m, e.seq), (st.nextSeq ?? 1) - 1);
+    if (gen < seen.stateGen || seq < seen.seq)
+      return { file: "state.json", detail: `generation ${gen} with events up to seq ${seq}, but reports.json records generation ${seen.stateGen} with events up to seq ${seen.seq}` };
+  }
+  return null;
+}
+
 /** `"key":<json>` as bytes. */
 function jsonEntry(key: string, value: unknown): Buffer {
   return Buffer.from(`${JSON.stringify(key)}:${JSON.stringify(value)}`, "utf8");
-}
-
-function subKey(s: Pick<Subscription, "chatId" | "kind" | "value" | "threadId">): string {
-  return `${s.chatId}|${s.threadId ?? ""}|${s.kind}|${s.value}`;
 }

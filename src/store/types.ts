@@ -1,7 +1,8 @@
 /**
- * The Store interface: everything nianbao persists. The pipeline and the bot only see this
- * interface; `lowdb.ts` is today's driver, and another engine can be added by passing the shared
- * behavioural suite in test/store/contract.ts.
+ * What nianbao persists, as role interfaces (reports, raw sources, events, chats, outbox, portal
+ * state, typed key-value) and `Store`, their sum. Drivers: `lowdb.ts` (files, the default) and
+ * `memory.ts` (tests); another engine is added by passing the shared behavioural suite in
+ * test/store/contract.ts.
  *
  * All methods are async so a networked engine fits the same shape. Every mutating method is
  * durable when its promise resolves (the lowdb driver writes the file atomically first, or, for
@@ -9,6 +10,10 @@
  */
 import type { FigureChange } from "../report/figures.js";
 import type { Finding, Report } from "../report/schema.js";
+import type { MetaKey, MetaSchema } from "./meta.js";
+
+export type { LastCycle, MetaKey, MetaSchema, UnparsedNote, CallbackEntry } from "./meta.js";
+export { metaKey } from "./meta.js";
 
 /** A portal's 年报 column, as listed in data/portals.json. */
 export interface PortalEntry {
@@ -168,17 +173,21 @@ export interface ReportQuery {
   region?: string;
 }
 
-export interface Store {
-  /** Loads / creates the files; throws StoreCorruptError with a clear message. */
-  open(): Promise<void>;
-  close(): Promise<void>;
+/*
+ * Role interfaces: each consumer takes only the roles it uses (e.g. `store: ReportStore &
+ * EventLog`), so a function's signature says what it reads and writes, and a test can hand it
+ * the MemoryStore. `Store` is all of them plus open/close (what a driver implements).
+ */
 
-  // portals (registry is data/portals.json, owned by watch/portals.ts; the store keeps state)
+/** Scheduler and health state per portal (the registry itself is data/portals.json, watch/portals.ts). */
+export interface PortalStateStore {
   getPortalState(portalId: string): Promise<PortalState | null>;
   putPortalState(state: PortalState): Promise<void>;
   listPortalStates(): Promise<PortalState[]>;
+}
 
-  // reports
+/** Parsed reports and their heads. */
+export interface ReportStore {
   getReport(id: string): Promise<StoredReport | null>;
   /** Insert or replace by id. */
   putReport(r: StoredReport): Promise<void>;
@@ -195,37 +204,59 @@ export interface Store {
   findReportHeads(q: ReportQuery): Promise<ReportHead[]>;
   /** Full copies of the reports with these ids, in the order given; unknown ids are skipped. */
   getReports(ids: readonly string[]): Promise<StoredReport[]>;
+}
 
-  // raw sources, content-addressed
+/** Raw source bytes, content-addressed by sha256 (so a newer parser can re-run over everything). */
+export interface RawStore {
   putRaw(hash: string, bytes: Uint8Array): Promise<void>;
   getRaw(hash: string): Promise<Uint8Array | null>;
+}
 
-  // events (append-only, idempotent by id)
-  /** Returns the events actually added (already-known ids are skipped). */
+/** The append-only event log, idempotent by event id. */
+export interface EventLog {
+  /** Returns the events actually added (already-known ids are skipped), with increasing seq. */
   addEvents(evs: Omit<WatchEvent, "seq">[]): Promise<WatchEvent[]>;
   eventsAfter(seq: number, limit?: number): Promise<WatchEvent[]>;
+}
 
-  // key-value (cursors, last cycle summary …)
-  getMeta<T = unknown>(key: string): Promise<T | undefined>;
-  setMeta(key: string, value: unknown): Promise<void>;
+/** Typed key-value (cursors, journals, last cycle …): keys and value types are in meta.ts. */
+export interface MetaStore {
+  getMeta<K extends MetaKey>(key: K): Promise<MetaSchema[K] | undefined>;
+  setMeta<K extends MetaKey>(key: K, value: MetaSchema[K]): Promise<void>;
+}
 
-  // chats & subscriptions
+/** Chats and their subscriptions. */
+export interface ChatStore {
   getChat(id: number): Promise<Chat | null>;
   putChat(c: Chat): Promise<void>;
   listChats(): Promise<Chat[]>;
-  /** Moves a chat's row, subscriptions and pending outbox to a new id (group → supergroup). */
+  /** Moves a chat's row, subscriptions and unsent outbox rows to a new id (group → supergroup). */
   migrateChat(fromId: number, toId: number): Promise<void>;
   listSubscriptions(chatId?: number): Promise<Subscription[]>;
+  /** False when the same chat/thread/kind/value already exists. */
   addSubscription(s: Subscription): Promise<boolean>;
   removeSubscription(chatId: number, kind: Subscription["kind"], value: string, threadId?: number): Promise<boolean>;
+}
 
-  // outbox
+/** Messages to send, one row per chat and alert part, deduplicated by key. */
+export interface OutboxStore {
   /** Enqueue; items whose key already exists are ignored. Returns how many were added. */
   enqueue(items: OutboxItem[]): Promise<number>;
   /** Items with status pending and notBefore ≤ now, oldest first. */
   duePending(now: Date, limit: number): Promise<OutboxItem[]>;
+  /** Patches one row (its key cannot change); rejects for an unknown key. */
   updateOutbox(key: string, patch: Partial<OutboxItem>): Promise<void>;
   listOutbox(filter?: { status?: OutboxStatus; chatId?: number }): Promise<OutboxItem[]>;
+}
+
+/**
+ * Everything nianbao persists: what a driver implements (lowdb.ts, memory.ts) and what the
+ * composition root holds. Consumers take the roles above instead.
+ */
+export interface Store extends PortalStateStore, ReportStore, RawStore, EventLog, MetaStore, ChatStore, OutboxStore {
+  /** Loads / creates the data; throws StoreCorruptError with a clear message. */
+  open(): Promise<void>;
+  close(): Promise<void>;
 }
 
 export class StoreCorruptError extends Error {
@@ -236,5 +267,27 @@ export class StoreCorruptError extends Error {
   ) {
     super(`数据文件已损坏：${file}（${cause}）。已备份到 ${backup}；请检查或删除后重启。`);
     this.name = "StoreCorruptError";
+  }
+}
+
+/**
+ * One data file is older than the other one records (restored from an old backup, replaced,
+ * emptied to `{}` or deleted): refused on open, since going on would forget subscriptions or
+ * re-announce reports. Nothing is changed on disk. A StoreCorruptError, so every entry point
+ * already reports it and exits with the configuration code.
+ */
+export class StoreRollbackError extends StoreCorruptError {
+  constructor(
+    file: string,
+    public readonly detail: string,
+    public readonly acceptFile: string,
+  ) {
+    super(file, "", detail);
+    this.message = (
+      `数据文件 ${file} 比另一个数据文件所记录的旧（${detail}）：可能被旧备份替换、清空或删除。为避免丢失订阅或重复推送，已拒绝启动，未做任何修改。` +
+        `若确认要接受这个旧副本，请创建文件 ${acceptFile} 后重启（仅生效一次）。/ ${file} is older than the other data file records (${detail}); ` +
+        `refusing to start. To accept it on purpose, create ${acceptFile} and restart (used once).`
+    );
+    this.name = "StoreRollbackError";
   }
 }

@@ -9,7 +9,8 @@
  * stored: nothing lost, nothing reported twice.
  */
 import { createHash } from "node:crypto";
-import type { PortalEntry, PortalState, Store, StoredReport, WatchEvent } from "../store/types.js";
+import type { EventLog, MetaStore, PortalEntry, PortalState, PortalStateStore, RawStore, ReportStore, StoredReport, WatchEvent } from "../store/types.js";
+import { metaKey } from "../store/meta.js";
 import type { Report } from "../report/schema.js";
 import type { ParseInput, ParseOutcome } from "../report/parse.js";
 import { decodeBytes, parseDocument } from "../report/parse.js";
@@ -34,7 +35,7 @@ export interface CycleConfig extends ScheduleConfig {
 
 /** Dependencies and options of runCycle. */
 export interface CycleDeps {
-  store: Store;
+  store: PortalStateStore & ReportStore & RawStore & EventLog & MetaStore;
   fetcher: Fetcher;
   portals: PortalEntry[];
   /** Defaults to report/parse.ts parseDocument. */
@@ -79,13 +80,8 @@ export interface CycleSummary {
   articleErrors: number;
 }
 
-/** A page that was fetched but could not be parsed: remembered so it does not flood. */
-export interface UnparsedNote {
-  hash: string | null;
-  code: string;
-  message: string;
-  at: string;
-}
+/** A page that was fetched but could not be parsed: remembered so it does not flood (stored under meta). */
+export type { UnparsedNote } from "../store/meta.js";
 
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
@@ -94,8 +90,8 @@ export function reportIdFor(url: string): string {
   return sha256(new TextEncoder().encode(canonicalUrl(url) ?? url)).slice(0, 20);
 }
 
-const journalKey = (portalId: string) => `watch:journal:${portalId}`;
-const notesKey = (portalId: string) => `watch:unparsed:${portalId}`;
+const journalKey = metaKey.journal;
+const notesKey = metaKey.unparsed;
 /** Unparseable pages are tried again after this long (a fixed page gets picked up). */
 const NOTE_RETRY_MS = 24 * 3600 * 1000;
 const HARD_PAGE_CAP = 500;
@@ -192,7 +188,7 @@ async function checkPortal(deps: CycleDeps, portal: PortalEntry, summary: CycleS
   summary.portalsChecked++;
 
   // Replay events a killed run journaled but may not have added.
-  const journal = (await store.getMeta<Omit<WatchEvent, "seq">[]>(journalKey(portal.id))) ?? [];
+  const journal = (await store.getMeta(journalKey(portal.id))) ?? [];
   if (journal.length) {
     const replay: Omit<WatchEvent, "seq">[] = [];
     for (const ev of journal) {
@@ -245,7 +241,7 @@ async function checkPortal(deps: CycleDeps, portal: PortalEntry, summary: CycleS
   }
 
   // ---- what to fetch: unseen links, plus a few recent known reports (corrections happen)
-  const notes = (await store.getMeta<Record<string, UnparsedNote>>(notesKey(portal.id))) ?? {};
+  const notes = (await store.getMeta(notesKey(portal.id))) ?? {};
   let notesChanged = false;
   const todo: { url: string; title: string; known: StoredReport | null }[] = [];
   const queued = new Set<string>();
@@ -385,7 +381,7 @@ async function checkPortal(deps: CycleDeps, portal: PortalEntry, summary: CycleS
 
     await store.putRaw(rawHash, raw);
     if (ev) {
-      const pending = (await store.getMeta<Omit<WatchEvent, "seq">[]>(journalKey(portal.id))) ?? [];
+      const pending = (await store.getMeta(journalKey(portal.id))) ?? [];
       await store.setMeta(journalKey(portal.id), [...pending, ev]);
     }
     await store.putReport(stored);
@@ -408,10 +404,10 @@ async function checkPortal(deps: CycleDeps, portal: PortalEntry, summary: CycleS
   // ---- close the check: baseline event, recovery, state
   // A baseline with reports missing (transient errors) is finished by a later cycle, else those
   // reports would turn up as "new"; after a few tries it completes with what it has.
-  const triesKey = `watch:baselineTries:${portal.id}`;
+  const triesKey = metaKey.baselineTries(portal.id);
   let baselineComplete = true;
   if (baseline && transient) {
-    const tries = ((await store.getMeta<number>(triesKey)) ?? 0) + 1;
+    const tries = ((await store.getMeta(triesKey)) ?? 0) + 1;
     baselineComplete = tries >= BASELINE_TRIES;
     if (!baselineComplete) await store.setMeta(triesKey, tries);
   }
@@ -462,7 +458,7 @@ async function checkPortal(deps: CycleDeps, portal: PortalEntry, summary: CycleS
     downAlerted: false,
   });
   if (baseline && baselineComplete) summary.baseline++;
-  if ((await store.getMeta<unknown[]>(journalKey(portal.id)))?.length) await store.setMeta(journalKey(portal.id), []);
+  if ((await store.getMeta(journalKey(portal.id)))?.length) await store.setMeta(journalKey(portal.id), []);
 }
 
 async function recordFailure(

@@ -4,7 +4,7 @@
  * missed tick heals itself; a tick never overlaps a running cycle.
  */
 import cron from "node-cron";
-import type { PortalEntry, Store, StoredReport } from "../store/types.js";
+import type { EventLog, MetaStore, PortalEntry, PortalStateStore, RawStore, ReportStore, StoredReport } from "../store/types.js";
 import type { ParseInput, ParseOutcome } from "../report/parse.js";
 import type { Fetcher } from "./fetcher.js";
 import { runCycle, type CycleConfig, type CycleSummary, type Log } from "./cycle.js";
@@ -17,7 +17,7 @@ export interface WatcherConfig extends CycleConfig {
 
 /** Dependencies of createWatcher (built by main.ts / cli from loadConfig). */
 export interface WatcherDeps {
-  store: Store;
+  store: PortalStateStore & ReportStore & RawStore & EventLog & MetaStore;
   fetcher: Fetcher;
   /** Re-read on every cycle so `portals add` / /addportal take effect without a restart. */
   portals: () => Promise<PortalEntry[]>;

@@ -1,10 +1,13 @@
 /**
- * The shared behavioural suite every Store driver must pass (modelled on unjs/unstorage's driver
- * tests). Call `storeContract(name, makeStore)` from a driver's test file; `makeStore` returns a
- * fresh, opened, empty store. When `reopen` is given, durability across close/open is checked too.
+ * The shared behavioural suite every Store driver must pass (modelled on unjs/unstorage's
+ * `testDriver(opts)`): a driver's test file calls `testStoreDriver({ name, make, reopen })` and
+ * gets the same `it` blocks as every other driver. `make` returns a fresh, opened, empty store;
+ * `reopen` (close, then a new instance over the same data) adds the durability checks.
+ * Driver-only behaviour (files, fsync, corruption, the lock) stays in that driver's own tests.
  */
 import { describe, expect, it, afterEach } from "vitest";
 import type { Chat, OutboxItem, PortalState, Store, Subscription, WatchEvent } from "../../src/store/types.js";
+import { metaKey } from "../../src/store/meta.js";
 import { sampleReport, sampleStored } from "../support/reports.js";
 
 // The builders moved to the shared one; re-exported for drivers' test files that import them here.
@@ -60,12 +63,18 @@ function ev(id: string, over: Partial<Omit<WatchEvent, "seq">> = {}): Omit<Watch
   return { id, kind: "new", at: "2024-02-01T00:00:00.000Z", portalId: "p1", reportIds: [id], ...over };
 }
 
-/** Runs the contract against one driver. */
-export function storeContract(
-  name: string,
-  makeStore: () => Promise<Store>,
-  opts: { reopen?: (s: Store) => Promise<Store> } = {},
-): void {
+export interface DriverOptions {
+  /** Shown in the describe block. */
+  name: string;
+  /** A fresh, opened, empty store. */
+  make: () => Promise<Store>;
+  /** Closes `s` and returns a new, opened instance over the same data (omit for no persistence). */
+  reopen?: (s: Store) => Promise<Store>;
+}
+
+/** Registers the contract's `it` blocks for one driver. */
+export function testStoreDriver(opts: DriverOptions): void {
+  const { name, make: makeStore } = opts;
   describe(`Store contract: ${name}`, () => {
     const open: Store[] = [];
     const fresh = async () => {
@@ -224,15 +233,29 @@ export function storeContract(
       expect((await s.eventsAfter(0, 2)).map((e) => e.id)).toEqual(["new:1", "new:2"]);
     });
 
-    it("keeps meta values as copies", async () => {
+    it("keeps typed meta values (fixed keys and per-portal families) as copies", async () => {
       const s = await fresh();
-      expect(await s.getMeta("x")).toBeUndefined();
-      const v = { n: 1, list: [1, 2] };
-      await s.setMeta("x", v);
-      v.n = 2;
-      expect(await s.getMeta("x")).toEqual({ n: 1, list: [1, 2] });
-      await s.setMeta("x", "y");
-      expect(await s.getMeta<string>("x")).toBe("y");
+      expect(await s.getMeta("watch:unparsed:p1")).toBeUndefined();
+      const notes = { "http://127.0.0.1/a": { hash: null, code: "no-table", message: "没有表格", at: "2024-01-01T00:00:00.000Z" } };
+      await s.setMeta(metaKey.unparsed("p1"), notes);
+      notes["http://127.0.0.1/a"].code = "changed";
+      const got = await s.getMeta(metaKey.unparsed("p1"));
+      expect(got?.["http://127.0.0.1/a"]?.code).toBe("no-table");
+      got!["http://127.0.0.1/a"]!.code = "changed too";
+      expect((await s.getMeta("watch:unparsed:p1"))?.["http://127.0.0.1/a"]?.code).toBe("no-table");
+      // Families are per portal.
+      expect(await s.getMeta(metaKey.unparsed("p2"))).toBeUndefined();
+      await s.setMeta(metaKey.baselineTries("p1"), 2);
+      const tries: number | undefined = await s.getMeta(metaKey.baselineTries("p1"));
+      expect(tries).toBe(2);
+      await s.setMeta("notifier.cursor", 3);
+      await s.setMeta("notifier.cursor", 4);
+      expect(await s.getMeta("notifier.cursor")).toBe(4);
+      // Keys and value types are checked at compile time (tsc runs over test/ too).
+      // @ts-expect-error an unknown key
+      await expect(s.getMeta("no-such-key")).resolves.toBeUndefined();
+      // @ts-expect-error a value of the wrong type
+      await s.setMeta("notifier.cursor", "5");
     });
 
     it("keeps chats and subscriptions, deduplicating by chat/thread/kind/value", async () => {
@@ -299,6 +322,90 @@ export function storeContract(
       await expect(s.updateOutbox("nope", { status: "failed" })).rejects.toThrow(/nope/);
     });
 
+    it("replaces a report in place: heads keep their position and the old head is gone", async () => {
+      const s = await fresh();
+      await s.putReports([sampleStored("a"), sampleStored("b", { portalId: "p2" }), sampleStored("c")]);
+      const before = await s.listReportHeads();
+      await s.putReport(sampleStored("b", { portalId: "p1", agencyKey: "k", report: sampleReport({ agency: "新名字" }) }));
+      const after = await s.listReportHeads();
+      expect(after.map((h) => h.id)).toEqual(["a", "b", "c"]);
+      expect(after).not.toBe(before);
+      expect(Object.isFrozen(after)).toBe(true);
+      expect((await s.findReportHeads({ portalId: "p2" })).map((h) => h.id)).toEqual([]);
+      expect((await s.findReportHeads({ portalId: "p1" })).map((h) => h.id)).toEqual(["a", "b", "c"]);
+      expect((await s.findReportHeads({ agency: "新名字" })).map((h) => h.id)).toEqual(["b"]);
+      expect((await s.findReportHeads({ agencyKey: "k" })).map((h) => h.id)).toEqual(["b"]);
+      expect(await s.countReports()).toBe(3);
+    });
+
+    it("keeps seq monotonic across batches and honours limits (0 included)", async () => {
+      const s = await fresh();
+      const a = await s.addEvents([ev("e1"), ev("e2")]);
+      const b = await s.addEvents([ev("e3")]);
+      const seqs = [...a, ...b].map((e) => e.seq);
+      expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+      expect(new Set(seqs).size).toBe(3);
+      expect(await s.eventsAfter(0, 0)).toEqual([]);
+      expect(await s.eventsAfter(b[0]!.seq)).toEqual([]);
+      const got = await s.eventsAfter(0, 1);
+      got[0]!.reportIds.push("changed");
+      expect((await s.eventsAfter(0, 1))[0]!.reportIds).toEqual(["e1"]);
+      expect(await s.addEvents([])).toEqual([]);
+    });
+
+    it("migrates a chat onto an existing target: the target's settings win, no duplicate subscriptions", async () => {
+      const s = await fresh();
+      await s.putChat(chat(-7, { type: "group", lang: "en", title: "旧群" }));
+      await s.putChat(chat(-1007, { type: "supergroup", lang: "zh", active: false }));
+      const sub = { kind: "all" as const, value: "", createdAt: "2024-01-01T00:00:00.000Z" };
+      await s.addSubscription({ chatId: -7, ...sub });
+      await s.addSubscription({ chatId: -7, kind: "keyword", value: "平潭", createdAt: sub.createdAt });
+      await s.addSubscription({ chatId: -1007, ...sub });
+      await s.migrateChat(-7, -1007);
+      expect(await s.getChat(-7)).toBeNull();
+      expect(await s.getChat(-1007)).toMatchObject({ id: -1007, type: "supergroup", lang: "zh", active: true, title: "旧群" });
+      expect((await s.listSubscriptions(-1007)).map((x) => x.kind).sort()).toEqual(["all", "keyword"]);
+      expect(await s.listSubscriptions(-7)).toEqual([]);
+      // Migrating a chat the store does not know moves nothing and does not fail.
+      await s.migrateChat(-8, -1008);
+      expect(await s.getChat(-1008)).toBeNull();
+    });
+
+    it("patches outbox rows: undefined clears a field, the key never changes, limit 0 is empty", async () => {
+      const s = await fresh();
+      await s.enqueue([outbox("k1", { lastError: "429", notBefore: "2024-01-01T00:00:00.000Z", threadId: 3 })]);
+      await s.updateOutbox("k1", { lastError: null, notBefore: null, threadId: undefined, attempts: 2 });
+      const [row] = await s.listOutbox();
+      expect(row).toMatchObject({ key: "k1", lastError: null, notBefore: null, attempts: 2 });
+      expect(row && "threadId" in row).toBe(false);
+      expect(await s.duePending(new Date("2024-02-01T00:00:00Z"), 0)).toEqual([]);
+      // A row handed out is a copy.
+      row!.status = "sent";
+      expect((await s.listOutbox({ status: "pending" })).length).toBe(1);
+      // Dedupe holds whatever the existing row's status.
+      await s.updateOutbox("k1", { status: "failed" });
+      expect(await s.enqueue([outbox("k1")])).toBe(0);
+      expect((await s.listOutbox({ status: "failed" })).map((o) => o.key)).toEqual(["k1"]);
+    });
+
+    it("prunes sent rows past retention when new rows arrive", async () => {
+      const s = await fresh();
+      const old = new Date(Date.now() - 40 * 24 * 3600 * 1000).toISOString();
+      const recent = new Date(Date.now() - 24 * 3600 * 1000).toISOString();
+      await s.enqueue([outbox("old", { status: "sent", sentAt: old }), outbox("recent", { status: "sent", sentAt: recent }), outbox("p")]);
+      await s.enqueue([outbox("new")]);
+      expect((await s.listOutbox()).map((o) => o.key)).toEqual(["recent", "p", "new"]);
+    });
+
+    it("refuses use before open", async () => {
+      const s = await fresh();
+      await s.close();
+      await expect(s.getChat(1)).rejects.toThrow(/not open/);
+      await expect(s.enqueue([outbox("x")])).rejects.toThrow(/not open/);
+      await s.open();
+      expect(await s.getChat(1)).toBeNull();
+    });
+
     if (opts.reopen) {
       const reopen = opts.reopen;
       it("keeps everything across close and reopen", async () => {
@@ -307,7 +414,7 @@ export function storeContract(
         await s.putReport(sampleStored("r1"));
         await s.putRaw("f".repeat(64), new Uint8Array([1, 2]));
         await s.addEvents([ev("new:r1")]);
-        await s.setMeta("m", 1);
+        await s.setMeta("notifier.cursor", 1);
         await s.putChat(chat(9));
         await s.enqueue([outbox("9:e:0", { chatId: 9 })]);
         const t = await reopen(s);
@@ -318,7 +425,7 @@ export function storeContract(
         expect(await t.addEvents([ev("new:r1")])).toEqual([]);
         const [next] = await t.addEvents([ev("new:r2")]);
         expect(next!.seq).toBeGreaterThan((await t.eventsAfter(0))[0]!.seq);
-        expect(await t.getMeta("m")).toBe(1);
+        expect(await t.getMeta("notifier.cursor")).toBe(1);
         expect((await t.getChat(9))?.id).toBe(9);
         expect(await t.enqueue([outbox("9:e:0", { chatId: 9 })])).toBe(0);
       });

@@ -1,33 +1,31 @@
 import { tempDirs } from "../support/temp.js";
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { LowdbStore } from "../../src/store/lowdb.js";
-import { StoreCorruptError } from "../../src/store/types.js";
-import { storeContract } from "./contract.js";
+import { ACCEPT_OLDER_FILE, LowdbStore } from "../../src/store/lowdb.js";
+import { StoreCorruptError, StoreRollbackError } from "../../src/store/types.js";
+import { testStoreDriver } from "./contract.js";
 
 const temp = tempDirs("store");
 const tempDir = temp.make;
 afterAll(temp.cleanup);
 
-storeContract(
-  "LowdbStore",
-  async () => {
+testStoreDriver({
+  name: "LowdbStore",
+  make: async () => {
     const s = new LowdbStore(await tempDir());
     await s.open();
     return s;
   },
-  {
-    reopen: async (s) => {
-      await s.close();
-      const t = new LowdbStore((s as LowdbStore).dir);
-      await t.open();
-      return t;
-    },
+  reopen: async (s) => {
+    await s.close();
+    const t = new LowdbStore((s as LowdbStore).dir);
+    await t.open();
+    return t;
   },
-);
+});
 
 describe("LowdbStore hardening", () => {
   it.each([
@@ -35,6 +33,9 @@ describe("LowdbStore hardening", () => {
     ["reports.json", "not json at all"],
     ["state.json", '{"events": 5}'],
     ["state.json", "[]"],
+    ["state.json", ""],
+    ["reports.json", ""],
+    ["reports.json", "\n  \n"],
   ])("refuses to start on a corrupt %s and keeps a backup (%s)", async (file, content) => {
     const dir = await tempDir();
     await writeFile(join(dir, file), content);
@@ -50,6 +51,29 @@ describe("LowdbStore hardening", () => {
     expect(await readFile(e.backup, "utf8")).toBe(content);
     // The original stays in place: nothing is silently replaced by an empty store.
     expect(await readFile(join(dir, file), "utf8")).toBe(content);
+  });
+
+  it.each(["state.json", "reports.json"])("never overwrites an emptied %s: the other file's data is kept too", async (file) => {
+    const dir = await tempDir();
+    const s = new LowdbStore(dir);
+    await s.open();
+    await s.putReport((await import("./contract.js")).sampleStored("r1"));
+    await s.putChat({ id: 1, type: "private", active: true, lang: "zh", digest: { mode: "off", time: "08:00" }, quiet: null, lastDigestAt: null, createdAt: "" });
+    await s.close();
+    const other = file === "state.json" ? "reports.json" : "state.json";
+    const otherBefore = await readFile(join(dir, other), "utf8");
+    await writeFile(join(dir, file), "");
+    for (let i = 0; i < 2; i++) {
+      await expect(new LowdbStore(dir).open()).rejects.toBeInstanceOf(StoreCorruptError);
+    }
+    expect(await readFile(join(dir, file), "utf8")).toBe("");
+    expect(await readFile(join(dir, other), "utf8")).toBe(otherBefore);
+    // Only a missing file (a new data dir) starts empty.
+    const fresh = await tempDir();
+    const t = new LowdbStore(fresh);
+    await t.open();
+    expect(await t.countReports()).toBe(0);
+    await t.close();
   });
 
   it("survives SIGKILL in the middle of a stream of writes: files parse and hold a prefix", async () => {
@@ -150,7 +174,7 @@ describe("LowdbStore state file", () => {
     await s.putPortalState(st);
     await s.putPortalState({ ...st, failures: 2 });
     await s.addEvents([{ id: "e1", kind: "baseline", at: "t", portalId: "p\"1", reportIds: ["a", "b"], detail: { years: [2023] } }]);
-    await s.setMeta("k", { n: 1 });
+    await s.setMeta("notifier.cursor", 7);
     await s.close();
     const d = JSON.parse(await readFile(join(dir, "state.json"), "utf8")) as Record<string, unknown>;
     expect(d).toMatchObject({
@@ -158,10 +182,97 @@ describe("LowdbStore state file", () => {
       portals: { 'p"1': { failures: 2, lastError: "HTTP 500：x" } },
       events: [{ id: "e1", seq: 1, reportIds: ["a", "b"], detail: { years: [2023] } }],
       nextSeq: 2,
-      meta: { k: { n: 1 } },
+      meta: { "notifier.cursor": 7 },
       chats: {},
       subscriptions: [],
       outbox: [],
     });
+  });
+});
+
+describe("LowdbStore refuses a store that went backwards", () => {
+  const { sampleStored } = { sampleStored: (id: string) => import("./contract.js").then((m) => m.sampleStored(id)) };
+  const ev = (id: string) => ({ id, kind: "new" as const, at: "", portalId: "p", reportIds: [id] });
+
+  /** A store with reports and events, and a copy of both files from an earlier point. */
+  async function history(): Promise<{ dir: string; oldState: string; oldReports: string }> {
+    const dir = await tempDir();
+    const s = new LowdbStore(dir);
+    await s.open();
+    await s.putReport(await sampleStored("r1"));
+    await s.addEvents([ev("new:r1")]);
+    const oldState = await readFile(join(dir, "state.json"), "utf8");
+    const oldReports = await readFile(join(dir, "reports.json"), "utf8");
+    await s.putReports([await sampleStored("r2"), await sampleStored("r3")]);
+    await s.addEvents([ev("new:r2"), ev("new:r3")]);
+    await s.putReport(await sampleStored("r4"));
+    await s.close();
+    return { dir, oldState, oldReports };
+  }
+
+  const refused = async (dir: string) => {
+    const err = await new LowdbStore(dir).open().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(StoreRollbackError);
+    // Every entry point already handles StoreCorruptError: the new error is one.
+    expect(err).toBeInstanceOf(StoreCorruptError);
+    return err as StoreRollbackError;
+  };
+
+  it.each([
+    ["reports.json replaced by an older copy", "reports.json", (h: { oldReports: string }) => h.oldReports, /generation 1 with 1 reports.*generation 2 with 3 reports/],
+    ["reports.json emptied to {}", "reports.json", () => "{}", /generation 0 with 0 reports/],
+    ["reports.json emptied to an empty store", "reports.json", () => '{"version":1,"reports":{}}', /generation 0 with 0 reports/],
+    ["reports.json deleted", "reports.json", () => null, /missing, but state\.json records 3 reports/],
+    ["state.json replaced by an older copy", "state.json", (h: { oldState: string }) => h.oldState, /events up to seq 1, but reports\.json records .* seq 3/],
+    ["state.json deleted", "state.json", () => null, /missing, but reports\.json records/],
+  ] as const)("%s: refused, naming the file and what disagrees; nothing changed on disk", async (_name, file, replace, detail) => {
+    const h = await history();
+    const content = replace(h as { oldReports: string; oldState: string });
+    if (content === null) await rm(join(h.dir, file));
+    else await writeFile(join(h.dir, file), content);
+    const before = await readdir(h.dir);
+    const e = await refused(h.dir);
+    expect(e.file).toBe(join(h.dir, file));
+    expect(e.message).toContain(join(h.dir, file));
+    expect(e.message).toMatch(detail);
+    expect(e.message).toContain(join(h.dir, ACCEPT_OLDER_FILE));
+    expect(await readdir(h.dir)).toEqual(before);
+    if (content !== null) expect(await readFile(join(h.dir, file), "utf8")).toBe(content);
+  });
+
+  it("opens an older copy accepted on purpose (marker file, used once), without reusing event seqs", async () => {
+    const h = await history();
+    await writeFile(join(h.dir, "state.json"), h.oldState);
+    await refused(h.dir);
+    await writeFile(join(h.dir, ACCEPT_OLDER_FILE), "");
+    const s = new LowdbStore(h.dir);
+    await s.open();
+    expect((await s.eventsAfter(0)).map((e) => e.id)).toEqual(["new:r1"]);
+    expect(await s.countReports()).toBe(4);
+    const [next] = await s.addEvents([ev("after")]);
+    expect(next!.seq).toBeGreaterThan(3);
+    await s.close();
+    await expect(stat(join(h.dir, ACCEPT_OLDER_FILE))).rejects.toThrow();
+    // The files agree again; replacing reports.json now is caught again.
+    const t = new LowdbStore(h.dir);
+    await t.open();
+    await t.close();
+    await writeFile(join(h.dir, "reports.json"), h.oldReports);
+    await refused(h.dir);
+  });
+
+  it("files from an older version (no stamps) open as they are", async () => {
+    // A crash between the two files' writes is not a rollback either: "survives SIGKILL in the
+    // middle of a stream of writes" above reopens after the kill with stamps on both files.
+    const dir = await tempDir();
+    await writeFile(join(dir, "state.json"), JSON.stringify({ version: 1, portals: {}, events: [{ ...ev("e"), seq: 1 }], nextSeq: 2, meta: {}, chats: {}, subscriptions: [], outbox: [] }));
+    await writeFile(join(dir, "reports.json"), JSON.stringify({ version: 1, reports: {} }));
+    const s = new LowdbStore(dir);
+    await s.open();
+    expect(await s.eventsAfter(0)).toHaveLength(1);
+    await s.close();
   });
 });

@@ -84,7 +84,7 @@ describe("LowdbStore outbox journal", () => {
   it("migrates outbox rows of an older state.json into the journal on open", async () => {
     const dir = await tempDir();
     const legacy = [row("1:0:a:0", { status: "sent", messageId: 4 }), row("2:0:a:0"), row("3:0:a:0", { status: "uncertain" })];
-    await writeFile(join(dir, "state.json"), JSON.stringify({ version: 1, portals: {}, events: [], nextSeq: 1, meta: { m: 1 }, chats: {}, subscriptions: [], outbox: legacy }));
+    await writeFile(join(dir, "state.json"), JSON.stringify({ version: 1, portals: {}, events: [], nextSeq: 1, meta: { "notifier.cursor": 1 }, chats: {}, subscriptions: [], outbox: legacy }));
     // A crash during an earlier migration left the journal with a newer copy of one row.
     await writeFile(join(dir, "outbox.jsonl"), `${JSON.stringify({ i: row("2:0:a:0", { status: "sent", messageId: 9 }) })}\n`);
     const s = new LowdbStore(dir);
@@ -94,10 +94,10 @@ describe("LowdbStore outbox journal", () => {
       ["2:0:a:0", "sent", 9],
       ["3:0:a:0", "uncertain", null],
     ]);
-    expect(await s.getMeta("m")).toBe(1);
+    expect(await s.getMeta("notifier.cursor")).toBe(1);
     await s.close();
     const state = JSON.parse(await readFile(join(dir, "state.json"), "utf8")) as { outbox: unknown[]; meta: unknown };
-    expect(state).toMatchObject({ outbox: [], meta: { m: 1 } });
+    expect(state).toMatchObject({ outbox: [], meta: { "notifier.cursor": 1 } });
     const t = new LowdbStore(dir);
     await t.open();
     expect(await t.listOutbox({ status: "sent" })).toHaveLength(2);

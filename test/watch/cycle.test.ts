@@ -183,7 +183,7 @@ describe("runCycle", () => {
     const r = await runCycle(deps({ onlyPortals: ["pt"] }));
     expect(r.events).toEqual([]);
     expect(r.unparsed).toBe(1);
-    const notes = await store.getMeta<Record<string, { code: string }>>("watch:unparsed:pt");
+    const notes = await store.getMeta("watch:unparsed:pt");
     expect(Object.keys(notes ?? {})).toEqual([s.url("/pt/202601/t1.htm")]);
     c.advance(60);
     await runCycle(deps({ onlyPortals: ["pt"] }));
