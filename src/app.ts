@@ -90,7 +90,7 @@ export interface OpenAppOptions {
    * without it; "none" leaves it closed (commands that never touch it).
    */
   store: "write" | "read" | "none";
-  /** Read the portal registry now (a broken file fails opening). Default true. */
+  /** Read the portal registry and the agency overrides now (a broken registry fails opening). Default true. */
   registry?: boolean;
   /** A broken overrides file: "lenient" logs it and uses none (a server keeps running), "strict" fails opening. Default "lenient". */
   overrides?: "lenient" | "strict";
@@ -157,11 +157,13 @@ export async function openApp(config: Config, opts: OpenAppOptions): Promise<App
   let portals: PortalEntry[] = [];
   let overrides: AgencyOverride[] = [];
   try {
-    if (opts.registry ?? true) portals = await readRegistry(paths.portalsFile);
-    const ov = await loadOverrides(paths.overridesFile);
-    if (ov.ok) overrides = ov.overrides;
-    else if (opts.overrides === "strict") throw new AppOpenError(ov.error);
-    else log.error({ file: paths.overridesFile, err: ov.error }, "agency overrides unreadable; using none");
+    if (opts.registry ?? true) {
+      portals = await readRegistry(paths.portalsFile);
+      const ov = await loadOverrides(paths.overridesFile);
+      if (ov.ok) overrides = ov.overrides;
+      else if (opts.overrides === "strict") throw new AppOpenError(ov.error);
+      else log.error({ file: paths.overridesFile, err: ov.error }, "agency overrides unreadable; using none");
+    }
   } catch (e) {
     await closeStore().catch(() => undefined);
     throw e;
