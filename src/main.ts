@@ -1,7 +1,7 @@
 /**
  * `npm start`: the bot, the watcher, the notifier and the digest schedule in one process on the
- * embedded store. The only place that reads the environment (plus `.env`) and builds the real
- * adapters; everything else takes them as arguments.
+ * embedded store. Reads the environment (plus `.env`), opens the app (src/app.ts builds every
+ * real adapter) and starts the roles; each role starter returns how to stop it.
  *
  * Without TELEGRAM_BOT_TOKEN the watcher still runs and alerts go to the log. SIGINT/SIGTERM:
  * stop taking updates, stop the schedules, let the current cycle and the current send finish,
@@ -11,25 +11,13 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { config as loadDotenv } from "dotenv";
-import { Api } from "grammy";
 import cron from "node-cron";
-import { pino } from "pino";
 import type { Logger } from "pino";
 import { EXIT } from "./commands/types.js";
 import { ConfigError, loadConfig } from "./config.js";
 import type { Config } from "./config.js";
-import { historyEnricher, missingReports } from "./agency/analyze.js";
-import { createIdentity, loadOverrides } from "./agency/identity.js";
-import type { AgencyOverride, Identity } from "./agency/identity.js";
-import { LowdbStore } from "./store/lowdb.js";
-import { StoreCorruptError } from "./store/types.js";
-import type { PortalEntry } from "./store/types.js";
-import { createBot, registerCommands, telegramClientOptions } from "./bot/bot.js";
-import { createNotifier } from "./notify/notifier.js";
-import { portalsFilePath } from "./commands/watch.js";
-import { HttpFetcher } from "./watch/fetcher.js";
-import { PortalsFileError, addPortal, loadPortals } from "./watch/portals.js";
-import { createWatcher } from "./watch/scheduler.js";
+import { AppOpenError, openApp, type App } from "./app.js";
+import { createBot, registerCommands } from "./bot/bot.js";
 
 /** The running process, as returned by start(). */
 export interface Running {
@@ -40,20 +28,6 @@ export interface Running {
 /** The one line printed when Telegram is not configured. */
 export const NO_TOKEN_LINE =
   "Telegram 未启用：未设置 TELEGRAM_BOT_TOKEN，提醒只写入日志。要发送到 Telegram，请在 .env 中设置 TELEGRAM_BOT_TOKEN（见 .env.example）后重启。 / Telegram disabled: set TELEGRAM_BOT_TOKEN in .env to enable it.";
-
-/**
- * The process logger. Every line is scrubbed of the bot token before it is written: network
- * errors of the HTTP client quote the request URL, which contains the token, and a nested error
- * logged anywhere would otherwise carry it to the log.
- */
-export function createLogger(config: Pick<Config, "LOG_LEVEL" | "TELEGRAM_BOT_TOKEN">): Logger {
-  const token = config.TELEGRAM_BOT_TOKEN;
-  return pino({
-    level: config.LOG_LEVEL,
-    base: undefined,
-    ...(token ? { hooks: { streamWrite: (line: string) => line.split(token).join("<token>") } } : {}),
-  });
-}
 
 /** A startup failure with the exit code to use (config/store problems → 5). */
 export class StartupError extends Error {
@@ -66,6 +40,107 @@ export class StartupError extends Error {
   }
 }
 
+/** A started role: how to stop it. */
+interface Role {
+  stop(): Promise<void>;
+}
+
+/**
+ * The bot: probe the API once so that a wrong token or an unreachable API is reported at once
+ * (grammY's own start-up retries silently), then long-poll. Neither stops the watcher.
+ */
+function startBot(app: App, shuttingDown: () => boolean): Role | null {
+  const { config, log, store, watcher, notifier, portals } = app;
+  if (!config.TELEGRAM_BOT_TOKEN) return null;
+  const bot = createBot({
+    store,
+    config,
+    log,
+    notifier,
+    identity: app.identity,
+    portals: {
+      list: () => portals.list(),
+      add: async ({ url, name }) => {
+        const r = await portals.add({ url, name });
+        if (!r.ok) throw new Error(r.error);
+        return r.portal;
+      },
+    },
+    watcher: {
+      runOnce: () => watcher.runOnce(),
+      status: async () => ({ busy: watcher.busy, ...((await store.getMeta("watch:lastCycle")) ?? {}) }),
+    },
+  });
+  let started = false;
+  const loop = (async () => {
+    try {
+      bot.botInfo = await bot.api.getMe();
+    } catch (e) {
+      // The HTTP client's cause quotes the request URL (with the token): the logger scrubs it.
+      const cause = (e as { error?: unknown }).error;
+      log.error(
+        { err: (e as Error).message, ...(cause instanceof Error ? { cause: cause.message } : {}) },
+        "cannot reach the Telegram Bot API (check TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT, TELEGRAM_PROXY); the bot keeps retrying",
+      );
+    }
+    await bot.start({
+      allowed_updates: ["message", "callback_query", "my_chat_member"],
+      onStart: (me) => {
+        started = true;
+        log.info({ username: me.username }, "Telegram bot started");
+        void registerCommands(bot.api, log, config);
+      },
+    });
+  })().catch((e: unknown) => {
+    // grammY aborts its retry delay when stopped during start-up: not an error then.
+    if (shuttingDown()) log.debug({ err: (e as Error).message }, "bot start-up aborted by shutdown");
+    else log.error({ err: (e as Error).message }, "Telegram bot stopped with an error");
+  });
+  return {
+    async stop() {
+      if (bot.isRunning()) await bot.stop().catch((e: unknown) => log.warn({ err: (e as Error).message }, "bot stop"));
+      // Let the update being handled finish its reply (bounded; a bot that never reached
+      // Telegram has nothing to finish).
+      if (started) await Promise.race([loop, new Promise((r) => setTimeout(r, 10_000).unref())]);
+    },
+  };
+}
+
+/** The watcher schedule, plus one cycle over the due portals right away (a fresh start does not wait for the first tick). */
+function startWatcher(app: App): Role {
+  app.watcher.start();
+  const firstCycle = app.watcher.runOnce({ dueOnly: true }).catch((e: unknown) => {
+    app.log.error({ err: (e as Error).message }, "first cycle failed");
+  });
+  return {
+    async stop() {
+      await app.watcher.stop();
+      await firstCycle;
+    },
+  };
+}
+
+/** The digest check on DIGEST_CRON (each chat's own HH:MM is honoured by the notifier). */
+function startDigests(app: App): Role {
+  const task = cron.schedule(
+    app.config.DIGEST_CRON,
+    async () => {
+      try {
+        await app.notifier.runDigests();
+      } catch (e) {
+        app.log.error({ err: (e as Error).message }, "digest run failed");
+      }
+    },
+    { timezone: app.config.TZ, name: "nianbao-digest" },
+  );
+  return {
+    async stop() {
+      await task.stop();
+      await task.destroy();
+    },
+  };
+}
+
 /**
  * Builds and starts everything from `env` (already merged with .env by the caller). Throws
  * StartupError for configuration / store / registry problems, with a message that names the
@@ -73,179 +148,35 @@ export class StartupError extends Error {
  */
 export async function start(env: Record<string, string | undefined>, cwd: string, logger?: Logger): Promise<Running> {
   let config: Config;
+  let app: App;
   try {
     config = loadConfig(env);
+    app = await openApp(config, { cwd, store: "write", pumpAfterCycle: true, ...(logger ? { log: logger } : {}) });
   } catch (e) {
-    if (e instanceof ConfigError) throw new StartupError(e.message, EXIT.config);
+    if (e instanceof ConfigError || e instanceof AppOpenError) throw new StartupError(e.message, EXIT.config);
     throw e;
   }
-  const log = logger ?? createLogger(config);
-
-  const store = new LowdbStore(resolve(cwd, config.DATA_DIR), { lock: true });
-  try {
-    await store.open();
-  } catch (e) {
-    if (e instanceof StoreCorruptError) throw new StartupError(e.message, EXIT.config);
-    throw new StartupError(`无法打开数据目录 DATA_DIR / cannot open DATA_DIR: ${(e as Error).message}`, EXIT.config);
-  }
-
-  const portalsFile = portalsFilePath(config, cwd);
-  let portals: PortalEntry[];
-  try {
-    portals = await loadPortals(portalsFile);
-  } catch (e) {
-    await store.close();
-    if (e instanceof PortalsFileError) throw new StartupError(e.message, EXIT.config);
-    throw new StartupError(`无法读取门户列表 PORTALS_FILE / cannot read PORTALS_FILE (${portalsFile}): ${(e as Error).message}`, EXIT.config);
-  }
-  // Agency identity (history): portals' place names + the override table in DATA_DIR. A bad
-  // override file is reported and ignored rather than stopping the watcher.
-  const overridesFile = resolve(cwd, config.DATA_DIR, "agency-overrides.json");
-  const ov = await loadOverrides(overridesFile);
-  const overrides: AgencyOverride[] = ov.ok ? ov.overrides : [];
-  if (!ov.ok) log.error({ file: overridesFile, err: ov.error }, "agency overrides unreadable; using none");
-  let identity: Identity = createIdentity({ portals, overrides });
-
-  // The registry is re-read before each cycle, so `nianbao portals add` and /addportal apply
-  // without a restart; the notifier and the bot use the latest copy.
-  const reloadPortals = async (): Promise<PortalEntry[]> => {
-    try {
-      portals = await loadPortals(portalsFile);
-      identity = createIdentity({ portals, overrides });
-    } catch (e) {
-      log.error({ file: portalsFile, err: (e as Error).message }, "portal registry unreadable; keeping the previous list");
-    }
-    return portals;
-  };
-
-  const token = config.TELEGRAM_BOT_TOKEN;
-
-  const notifier = createNotifier({
-    store,
-    portals: () => portals,
-    api: token ? new Api(token, telegramClientOptions(config)) : null,
-    adminChatIds: config.ADMIN_CHAT_IDS,
-    log,
-    tz: config.TZ,
-    // Digests also list agencies whose report for last year is overdue.
-    overdue: (now) => missingReports(store, portals, now, { identity }),
-    identity: () => identity,
-  });
-
-  const enrich = historyEnricher(store, () => identity, log);
-
-  const watcher = createWatcher({
-    store,
-    fetcher: new HttpFetcher({
-      userAgent: config.USER_AGENT,
-      hostGapMs: config.HOST_GAP_MS,
-      concurrency: config.FETCH_CONCURRENCY,
-      timeoutMs: config.FETCH_TIMEOUT_MS,
-      ...(config.PORTAL_PROXY ? { proxy: config.PORTAL_PROXY } : {}),
-    }),
-    portals: reloadPortals,
-    config,
-    log,
-    enrich,
-    // New events become alerts right after the cycle instead of at the next background pump.
-    onCycle: async () => {
-      await notifier.pump();
-    },
-  });
-
-  const bot = token
-    ? createBot({
-        store,
-        config,
-        log,
-        notifier,
-        identity: () => identity,
-        portals: {
-          list: () => portals,
-          add: async ({ url, name }) => {
-            const r = await addPortal(portalsFile, { url, name });
-            if (!r.ok) throw new Error(r.error);
-            await reloadPortals();
-            return r.portal;
-          },
-        },
-        watcher: {
-          runOnce: () => watcher.runOnce(),
-          status: async () => ({ busy: watcher.busy, ...((await store.getMeta("watch:lastCycle")) ?? {}) }),
-        },
-      })
-    : null;
-
-  const digestTask = cron.schedule(
-    config.DIGEST_CRON,
-    async () => {
-      try {
-        await notifier.runDigests();
-      } catch (e) {
-        log.error({ err: (e as Error).message }, "digest run failed");
-      }
-    },
-    { timezone: config.TZ, name: "nianbao-digest" },
-  );
-
-  watcher.start();
-  notifier.start();
-  log.info({ portals: portals.length, dataDir: config.DATA_DIR, portalsFile, pollCron: config.POLL_CRON, tz: config.TZ }, "nianbao started");
-  if (!token) log.warn(NO_TOKEN_LINE);
-
-  // One cycle over the due portals right away, so a fresh start does not wait for the first tick.
-  const firstCycle = watcher.runOnce({ dueOnly: true }).catch((e: unknown) => {
-    log.error({ err: (e as Error).message }, "first cycle failed");
-  });
+  const { log } = app;
 
   let stopping: Promise<void> | null = null;
-  // The bot: probe the API once so that a wrong token or an unreachable API is reported at once
-  // (grammY's own start-up retries silently), then long-poll. Neither stops the watcher.
-  let botStarted = false;
-  let botLoop: Promise<void> | null = null;
-  if (bot) {
-    botLoop = (async () => {
-      try {
-        bot.botInfo = await bot.api.getMe();
-      } catch (e) {
-        // The HTTP client's cause quotes the request URL (with the token): the logger scrubs it.
-        const cause = (e as { error?: unknown }).error;
-        log.error(
-          { err: (e as Error).message, ...(cause instanceof Error ? { cause: cause.message } : {}) },
-          "cannot reach the Telegram Bot API (check TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT, TELEGRAM_PROXY); the bot keeps retrying",
-        );
-      }
-      await bot.start({
-        allowed_updates: ["message", "callback_query", "my_chat_member"],
-        onStart: (me) => {
-          botStarted = true;
-          log.info({ username: me.username }, "Telegram bot started");
-          void registerCommands(bot.api, log, config);
-        },
-      });
-    })().catch((e: unknown) => {
-      // grammY aborts its retry delay when stopped during start-up: not an error then.
-      if (stopping) log.debug({ err: (e as Error).message }, "bot start-up aborted by shutdown");
-      else log.error({ err: (e as Error).message }, "Telegram bot stopped with an error");
-    });
-  }
+  const digests = startDigests(app);
+  const watch = startWatcher(app);
+  app.notifier.start();
+  log.info(
+    { portals: app.portals.list().length, dataDir: config.DATA_DIR, portalsFile: app.paths.portalsFile, pollCron: config.POLL_CRON, tz: config.TZ },
+    "nianbao started",
+  );
+  if (!app.telegram) log.warn(NO_TOKEN_LINE);
+  const bot = startBot(app, () => stopping !== null);
 
   return {
     stop() {
       stopping ??= (async () => {
         log.info("shutting down");
-        if (bot && botLoop) {
-          if (bot.isRunning()) await bot.stop().catch((e: unknown) => log.warn({ err: (e as Error).message }, "bot stop"));
-          // Let the update being handled finish its reply (bounded; a bot that never reached
-          // Telegram has nothing to finish).
-          if (botStarted) await Promise.race([botLoop, new Promise((r) => setTimeout(r, 10_000).unref())]);
-        }
-        await digestTask.stop();
-        await digestTask.destroy();
-        await watcher.stop();
-        await firstCycle;
-        await notifier.stop();
-        await store.close();
+        await bot?.stop();
+        await digests.stop();
+        await watch.stop();
+        await app.close();
         log.info("bye");
       })();
       return stopping;

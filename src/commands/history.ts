@@ -1,76 +1,31 @@
 /**
- * CLI subcommands of src/history (registered in src/cli.ts):
+ * CLI subcommands over the stored history (registered in src/cli.ts):
  *   nianbao export --format csv|json [--region …] [--year …] [--agency …] [--bom] [--out file]
  *   nianbao history <agency> [--lang zh|en]
- * Thin: read DATA_DIR / PORTALS_FILE from ctx.env, open the store, call the pure core.
+ * Thin: open the app (src/app.ts) read-only, call the core.
  */
 import { createWriteStream } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { CliCommand, CliContext } from "./types.js";
-import { EXIT, configOrReport } from "./types.js";
-import type { Config } from "../config.js";
-import { LowdbStore } from "../store/lowdb.js";
-import { StoreCorruptError, type PortalEntry, type Store, type StoredReport } from "../store/types.js";
-import { PortalsFileError, loadPortals } from "../watch/portals.js";
+import { EXIT } from "./types.js";
+import { withApp } from "./run.js";
+import type { PortalEntry, Store, StoredReport } from "../store/types.js";
 import { crossYearLines, findInPortals, yearsTable } from "../answer/history.js";
 import { csvChunks, jsonChunks } from "../render/export.js";
-import { createIdentity, loadOverrides, type Identity } from "../agency/identity.js";
+import type { Identity } from "../agency/identity.js";
 import { portalsInRegion } from "../agency/peers.js";
 import { findAgency, keyOf, onePerYear } from "../agency/series.js";
 
-/** Files the history commands read. */
-export function historyPaths(config: Pick<Config, "DATA_DIR" | "PORTALS_FILE">, cwd: string): { dataDir: string; portalsFile: string; overridesFile: string } {
-  const dataDir = resolve(cwd, config.DATA_DIR);
-  return {
-    dataDir,
-    portalsFile: resolve(cwd, config.PORTALS_FILE ?? join(config.DATA_DIR, "portals.json")),
-    overridesFile: join(dataDir, "agency-overrides.json"),
-  };
-}
-
-/** Portals + overrides → Identity; bad files are reported as a value (message), not thrown. */
-export async function loadIdentity(portalsFile: string, overridesFile: string): Promise<{ ok: true; identity: Identity; portals: PortalEntry[] } | { ok: false; error: string }> {
-  let portals: PortalEntry[];
-  try {
-    portals = await loadPortals(portalsFile);
-  } catch (e) {
-    if (e instanceof PortalsFileError) return { ok: false, error: e.message };
-    throw e;
-  }
-  const ov = await loadOverrides(overridesFile);
-  if (!ov.ok) return { ok: false, error: ov.error };
-  return { ok: true, identity: createIdentity({ portals, overrides: ov.overrides }), portals };
-}
-
 interface Ctx {
-  store: LowdbStore;
+  store: Store;
   identity: Identity;
-  portals: PortalEntry[];
+  portals: readonly PortalEntry[];
 }
 
-async function withStore(ctx: CliContext, fn: (c: Ctx) => Promise<number>): Promise<number> {
-  const config = configOrReport(ctx);
-  if (!config) return EXIT.config;
-  const paths = historyPaths(config, ctx.cwd);
-  const id = await loadIdentity(paths.portalsFile, paths.overridesFile);
-  if (!id.ok) {
-    ctx.err(id.error);
-    return EXIT.config;
-  }
-  const store = new LowdbStore(paths.dataDir);
-  try {
-    await store.open();
-    return await fn({ store, identity: id.identity, portals: id.portals });
-  } catch (e) {
-    if (e instanceof StoreCorruptError) {
-      ctx.err(e.message);
-      return EXIT.config;
-    }
-    throw e;
-  } finally {
-    await store.close().catch(() => undefined);
-  }
+/** Read-only: the store without the writer's lock; a broken registry or overrides file is a config error. */
+function withStore(ctx: CliContext, fn: (c: Ctx) => Promise<number>): Promise<number> {
+  return withApp(ctx, { store: "read", overrides: "strict" }, (app) => fn({ store: app.store, identity: app.identity(), portals: app.portals.list() }));
 }
 
 function args<O extends NonNullable<ParseArgsConfig["options"]>>(ctx: CliContext, options: O, usage: string) {

@@ -1,83 +1,66 @@
 /**
  * CLI subcommands of src/report (registered in src/cli.ts):
  *   nianbao parse [--json] FILE_OR_URL...
- * Without --json: a readable Chinese summary per input. With --json: one JSON object per input
- * per line (NDJSON), `source` = the argument exactly as given. Failures: one line on stderr.
+ * Without --json: a readable Chinese summary per input. With --json: one JSON line per input
+ * (NDJSON), failed ones included as `{"source", "error": {"code", "message"}}`, so a batch
+ * consumer sees every input; `source` = the argument exactly as given. Each failure also gets
+ * one line on stderr.
+ *
+ * URLs go through the project's fetcher (src/app.ts builds it from the config): USER_AGENT,
+ * PORTAL_PROXY, HOST_GAP_MS per host, retries, FETCH_TIMEOUT_MS, a size cap, bytes as sent.
  */
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import type { CliCommand, CliContext } from "./types.js";
-import { EXIT } from "./types.js";
+import { EXIT, exitForFetch } from "./types.js";
+import { withApp } from "./run.js";
 import { describeFigures, FIGURE_LABELS, keyFigures, RATE_KEYS, type KeyFigures } from "../report/figures.js";
-import { MAX_INPUT_BYTES, parseDocument, type ParseErrorCode, type ParseOutcome } from "../report/parse.js";
+import { MAX_INPUT_BYTES, parseDocument, type ParseErrorCode } from "../report/parse.js";
 import type { Report } from "../report/schema.js";
+import type { Fetcher, FetchError } from "../watch/fetcher.js";
 
-/** Time allowed for fetching one URL. */
-export const FETCH_TIMEOUT_MS = 30_000;
+/** Why an input could not be read (before parsing). */
+export type LoadErrorCode = "not-found" | "is-directory" | "unreadable" | "too-large" | "http" | "timeout" | "network";
 
 type Loaded =
   | { ok: true; bytes: Uint8Array; contentType: string | null }
-  | { ok: false; kind: "notFound" | "network" | "tooLarge"; message: string };
+  | { ok: false; code: LoadErrorCode; exit: number; message: string };
 
-/** The response body, or null once it exceeds `cap` bytes (the rest is not downloaded). */
-async function readCapped(res: Response, cap: number): Promise<Uint8Array | null> {
-  if (!res.body) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = res.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > cap) {
-      await reader.cancel().catch(() => undefined);
-      return null;
-    }
-    chunks.push(value);
+const MB = 1048576;
+
+/** A failed download as a Chinese line and its exit code. */
+function fetchFailure(e: FetchError, timeoutMs: number): Loaded & { ok: false } {
+  const exit = exitForFetch(e);
+  switch (e.kind) {
+    case "http":
+      return { ok: false, code: exit === EXIT.notFound ? "not-found" : "http", exit, message: `下载失败：HTTP ${e.status ?? "?"}` };
+    case "timeout":
+      return { ok: false, code: "timeout", exit, message: `下载超时（每次 ${timeoutMs} 毫秒，已重试；见 FETCH_TIMEOUT_MS）` };
+    case "too-large":
+      return { ok: false, code: "too-large", exit, message: `文件过大（超过 ${MAX_INPUT_BYTES / MB} MB）` };
+    default:
+      return { ok: false, code: "network", exit, message: `下载失败：${e.message}` };
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
 }
 
-/** Read the bytes behind a path or an http(s) URL. Never throws. */
-export async function loadInput(arg: string, cwd: string, fetchImpl: typeof fetch = fetch): Promise<Loaded> {
+/** Reads the bytes behind a path or an http(s) URL (through the fetcher, whose per-attempt timeout is `timeoutMs`). Never throws. */
+export async function loadInput(arg: string, cwd: string, net: { fetcher: Fetcher; timeoutMs: number }): Promise<Loaded> {
   if (/^https?:\/\//i.test(arg)) {
-    try {
-      const res = await fetchImpl(arg, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: "follow" });
-      if (!res.ok) {
-        await res.body?.cancel().catch(() => undefined);
-        return { ok: false, kind: res.status === 404 || res.status === 410 ? "notFound" : "network", message: `下载失败：HTTP ${res.status}` };
-      }
-      const len = Number(res.headers.get("content-length") ?? "0");
-      if (len > MAX_INPUT_BYTES) {
-        await res.body?.cancel().catch(() => undefined);
-        return { ok: false, kind: "tooLarge", message: `文件过大（${(len / 1048576).toFixed(1)} MB）` };
-      }
-      // Bytes, never res.text(): GBK pages would be destroyed (PITFALLS). Read with a cap: a
-      // server may send no Content-Length and stream without end.
-      const bytes = await readCapped(res, MAX_INPUT_BYTES);
-      if (!bytes) return { ok: false, kind: "tooLarge", message: `文件过大（超过 ${MAX_INPUT_BYTES / 1048576} MB）` };
-      return { ok: true, bytes, contentType: res.headers.get("content-type") };
-    } catch (e) {
-      const name = e instanceof Error ? e.name : "";
-      const msg = name === "TimeoutError" || name === "AbortError" ? `下载超时（${FETCH_TIMEOUT_MS / 1000} 秒）` : `下载失败：${e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e)}`;
-      return { ok: false, kind: "network", message: msg };
-    }
+    // Bytes, never text: GBK pages are decoded by the parser from header, BOM or <meta> (PITFALLS).
+    const r = await net.fetcher.fetch({ url: arg, maxBytes: MAX_INPUT_BYTES });
+    if (!r.ok) return fetchFailure(r.error, net.timeoutMs);
+    return { ok: true, bytes: r.value.bytes, contentType: r.value.contentType };
   }
   const file = path.resolve(cwd, arg);
   try {
     const st = await stat(file);
-    if (st.isDirectory()) return { ok: false, kind: "notFound", message: "是目录，不是文件" };
-    if (st.size > MAX_INPUT_BYTES) return { ok: false, kind: "tooLarge", message: `文件过大（${(st.size / 1048576).toFixed(1)} MB，上限 ${MAX_INPUT_BYTES / 1048576} MB）` };
+    if (st.isDirectory()) return { ok: false, code: "is-directory", exit: EXIT.notFound, message: "是目录，不是文件" };
+    if (st.size > MAX_INPUT_BYTES) return { ok: false, code: "too-large", exit: EXIT.notAReport, message: `文件过大（${(st.size / MB).toFixed(1)} MB，上限 ${MAX_INPUT_BYTES / MB} MB）` };
     return { ok: true, bytes: new Uint8Array(await readFile(file)), contentType: null };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { ok: false, kind: "notFound", message: code === "ENOENT" ? "文件不存在" : code === "EACCES" ? "没有读取权限" : "无法读取文件" };
+    if (code === "ENOENT") return { ok: false, code: "not-found", exit: EXIT.notFound, message: "文件不存在" };
+    return { ok: false, code: "unreadable", exit: EXIT.notFound, message: code === "EACCES" ? "没有读取权限" : "无法读取文件" };
   }
 }
 
@@ -143,7 +126,7 @@ const EXIT_FOR: Record<ParseErrorCode, number> = {
 };
 
 /** Run `parse` over the arguments; returns the exit code. */
-export async function runParse(ctx: CliContext, fetchImpl: typeof fetch = fetch): Promise<number> {
+export async function runParse(ctx: CliContext): Promise<number> {
   const json = ctx.argv.includes("--json");
   const unknown = ctx.argv.filter((a) => a.startsWith("--") && a !== "--json");
   const inputs = ctx.argv.filter((a) => !a.startsWith("--"));
@@ -155,31 +138,37 @@ export async function runParse(ctx: CliContext, fetchImpl: typeof fetch = fetch)
     ctx.err(`缺少文件或网址\n${parseCommand.usage}`);
     return EXIT.usage;
   }
-  const failures: number[] = [];
-  for (const src of inputs) {
-    const loaded = await loadInput(src, ctx.cwd, fetchImpl);
-    if (!loaded.ok) {
-      ctx.err(`${src}: ${loaded.message}`);
-      failures.push(loaded.kind === "notFound" ? EXIT.notFound : loaded.kind === "network" ? EXIT.network : EXIT.notAReport);
-      continue;
+  // Parsing needs no store and no registry: only the fetcher, built from the configuration.
+  return withApp(ctx, { store: "none", registry: false }, async ({ fetcher, config }) => {
+    const failures: number[] = [];
+    const fail = (source: string, code: string, message: string, exit: number): void => {
+      ctx.err(`${source}: ${message}`);
+      if (json) ctx.out(`${JSON.stringify({ source, error: { code, message } })}\n`);
+      failures.push(exit);
+    };
+    for (const src of inputs) {
+      const loaded = await loadInput(src, ctx.cwd, { fetcher, timeoutMs: config.FETCH_TIMEOUT_MS });
+      if (!loaded.ok) {
+        fail(src, loaded.code, loaded.message, loaded.exit);
+        continue;
+      }
+      const out = await parseDocument({ source: src, bytes: loaded.bytes, contentType: loaded.contentType });
+      if (!out.ok) {
+        fail(src, out.error.code, out.error.message, EXIT_FOR[out.error.code]);
+        continue;
+      }
+      ctx.out(json ? `${JSON.stringify(out.report)}\n` : summarise(out.report));
     }
-    const out: ParseOutcome = await parseDocument({ source: src, bytes: loaded.bytes, contentType: loaded.contentType });
-    if (!out.ok) {
-      ctx.err(`${src}: ${out.error.message}`);
-      failures.push(EXIT_FOR[out.error.code]);
-      continue;
-    }
-    ctx.out(json ? `${JSON.stringify(out.report)}\n` : summarise(out.report));
-  }
-  if (failures.length === 0) return EXIT.ok;
-  if (inputs.length === 1) return failures[0] as number;
-  return EXIT.partial;
+    if (failures.length === 0) return EXIT.ok;
+    if (inputs.length === 1) return failures[0] as number;
+    return EXIT.partial;
+  });
 }
 
 /** `nianbao parse`. */
 export const parseCommand: CliCommand = {
   summary: "解析年报文件或网址，输出表格数据和检查结果",
-  usage: "用法: nianbao parse [--json] 文件或网址...\n  --json  每个输入输出一行 JSON（NDJSON）",
+  usage: "用法: nianbao parse [--json] 文件或网址...\n  --json  每个输入输出一行 JSON（NDJSON）；失败的输入为 {\"source\",\"error\":{\"code\",\"message\"}}",
   run: (ctx) => runParse(ctx),
 };
 

@@ -1,6 +1,6 @@
 /** Shared shape of CLI subcommands: each feature folder exports `commands` (see src/cli.ts). */
 import { ConfigError, loadConfig, type Config } from "../config.js";
-
+import type { FetchErrorKind } from "../watch/fetcher.js";
 
 export interface CliContext {
   /** Arguments after the subcommand name. */
@@ -36,6 +36,16 @@ export const EXIT = {
   /** Network failure. */
   network: 6,
 } as const;
+
+/**
+ * The exit code of a URL that could not be fetched: gone (404, 410) is "not found", a body over
+ * the size cap is "not a 年报" (as for a file), everything else (timeout, refused, 5xx) is network.
+ */
+export function exitForFetch(e: { kind: FetchErrorKind; status?: number }): number {
+  if (e.kind === "http" && (e.status === 404 || e.status === 410)) return EXIT.notFound;
+  if (e.kind === "too-large") return EXIT.notAReport;
+  return EXIT.network;
+}
 
 /** The configuration from the command's environment; a bad variable is reported (by name) as null. */
 export function configOrReport(ctx: CliContext): Config | null {

@@ -1,78 +1,16 @@
 /**
  * CLI subcommands of src/watch (registered in src/cli.ts): poll, reports, backfill, reparse,
- * portals. Thin: parse arguments, build the real adapters from loadConfig(ctx.env), call the core.
+ * portals. Thin: parse arguments, open the app (src/app.ts) through withApp, call the core.
  */
-import { resolve, join } from "node:path";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import pino from "pino";
+import type { App } from "../app.js";
 import type { CliCommand, CliContext } from "./types.js";
-import { EXIT, configOrReport } from "./types.js";
-import type { Config } from "../config.js";
-import { LowdbStore } from "../store/lowdb.js";
-import { StoreLockedError } from "../store/lock.js";
-import { StoreCorruptError, type PortalEntry } from "../store/types.js";
+import { EXIT, exitForFetch } from "./types.js";
+import { withApp } from "./run.js";
+import type { PortalEntry } from "../store/types.js";
 import { parseDocument } from "../report/parse.js";
-import { HttpFetcher } from "../watch/fetcher.js";
-import { PortalsFileError, addPortal, loadPortals, resolveColumn } from "../watch/portals.js";
-import { createWatcher } from "../watch/scheduler.js";
+import { resolveColumn } from "../watch/portals.js";
 import type { CycleSummary } from "../watch/cycle.js";
-import { Api } from "grammy";
-import { historyEnricher } from "../agency/analyze.js";
-import { createIdentity, loadOverrides } from "../agency/identity.js";
-import { telegramClientOptions } from "../bot/bot.js";
-import { createNotifier } from "../notify/notifier.js";
-
-/** Real adapters built from the environment. */
-interface Env {
-  config: Config;
-  dataDir: string;
-  portalsFile: string;
-  store: LowdbStore;
-  fetcher: HttpFetcher;
-  log: pino.Logger;
-}
-
-/** Where the registry lives: PORTALS_FILE, else DATA_DIR/portals.json. */
-export function portalsFilePath(config: Config, cwd: string): string {
-  return resolve(cwd, config.PORTALS_FILE ?? join(config.DATA_DIR, "portals.json"));
-}
-
-function fetcherFor(config: Config): HttpFetcher {
-  return new HttpFetcher({
-    userAgent: config.USER_AGENT,
-    hostGapMs: config.HOST_GAP_MS,
-    concurrency: config.FETCH_CONCURRENCY,
-    timeoutMs: config.FETCH_TIMEOUT_MS,
-    proxy: config.PORTAL_PROXY,
-  });
-}
-
-/**
- * Builds the adapters and runs `fn`. `mode`: "write" takes the DATA_DIR lock (one writing process
- * at a time), "read" opens the store without it, "none" does not open it.
- */
-async function withEnv(ctx: CliContext, fn: (env: Env) => Promise<number>, mode: "read" | "write" | "none" = "read"): Promise<number> {
-  const openStore = mode !== "none";
-  const config = configOrReport(ctx);
-  if (!config) return EXIT.config;
-  const dataDir = resolve(ctx.cwd, config.DATA_DIR);
-  const store = new LowdbStore(dataDir, { lock: mode === "write" });
-  const fetcher = fetcherFor(config);
-  const log = pino({ level: config.LOG_LEVEL, base: undefined }, pino.destination(2));
-  try {
-    if (openStore) await store.open();
-    return await fn({ config, dataDir, portalsFile: portalsFilePath(config, ctx.cwd), store, fetcher, log });
-  } catch (e) {
-    if (e instanceof StoreCorruptError || e instanceof PortalsFileError || e instanceof StoreLockedError) {
-      ctx.err(e.message);
-      return EXIT.config;
-    }
-    throw e;
-  } finally {
-    await fetcher.close().catch(() => undefined);
-    if (openStore) await store.close().catch(() => undefined);
-  }
-}
 
 function args(ctx: CliContext, options: NonNullable<ParseArgsConfig["options"]>, usage: string) {
   try {
@@ -92,45 +30,15 @@ export function formatSummary(s: CycleSummary): string {
   );
 }
 
-/** The watcher with the history enrich hook (cross-year findings), as main.ts builds it. */
-async function watcherFor(env: Env) {
-  const ov = await loadOverrides(join(env.dataDir, "agency-overrides.json"));
-  if (!ov.ok) env.log.error({ err: ov.error }, "agency overrides unreadable; using none");
-  const overrides = ov.ok ? ov.overrides : [];
-  let portals: PortalEntry[] = [];
-  return createWatcher({
-    store: env.store,
-    fetcher: env.fetcher,
-    portals: async () => (portals = await loadPortals(env.portalsFile)),
-    config: env.config,
-    log: env.log,
-    enrich: historyEnricher(env.store, () => createIdentity({ portals, overrides }), env.log),
-  });
-}
-
 /**
  * With a token, delivers what the cycle produced (fan-out + paced sends) before exiting; rows
  * held by quiet hours or a long 429 stay queued for the running bot. Returns a summary line.
  */
-async function deliver(env: Env): Promise<string | null> {
-  const token = env.config.TELEGRAM_BOT_TOKEN;
-  if (!token) return null;
-  const notifier = createNotifier({
-    store: env.store,
-    portals: () => portalsCache,
-    api: new Api(token, telegramClientOptions(env.config)),
-    adminChatIds: env.config.ADMIN_CHAT_IDS,
-    log: env.log,
-    tz: env.config.TZ,
-  });
-  const portalsCache = await loadPortals(env.portalsFile);
-  try {
-    const r = await notifier.pump();
-    const pending = (await env.store.listOutbox({ status: "pending" })).length;
-    return `Telegram：入队 ${r.enqueued}，已发送 ${r.sent}，失败 ${r.failed}，待发送 ${pending}\n`;
-  } finally {
-    await notifier.stop();
-  }
+async function deliver(app: App): Promise<string | null> {
+  if (!app.telegram) return null;
+  const r = await app.notifier.pump();
+  const pending = (await app.store.listOutbox({ status: "pending" })).length;
+  return `Telegram：入队 ${r.enqueued}，已发送 ${r.sent}，失败 ${r.failed}，待发送 ${pending}\n`;
 }
 
 const poll: CliCommand = {
@@ -139,30 +47,30 @@ const poll: CliCommand = {
   async run(ctx) {
     const a = args(ctx, { once: { type: "boolean" }, portal: { type: "string", multiple: true } }, this.usage);
     if (!a) return EXIT.usage;
-    return withEnv(ctx, async (env) => {
-      const portals = await loadPortals(env.portalsFile);
+    return withApp(ctx, { store: "write" }, async (app) => {
+      const portals = app.portals.list();
       if (!portals.length) {
-        ctx.err(`门户列表为空：${env.portalsFile}（用 nianbao portals add URL --name 名称 添加）`);
+        ctx.err(`门户列表为空：${app.paths.portalsFile}（用 nianbao portals add URL --name 名称 添加）`);
         return EXIT.config;
       }
       const only = a.values.portal as string[] | undefined;
-      const w = await watcherFor(env);
+      const w = app.watcher;
       if (a.values.once) {
         const s = await w.runOnce({ onlyPortals: only }).finally(() => w.stop());
         ctx.out(formatSummary(s));
-        const delivered = await deliver(env);
+        const delivered = await deliver(app);
         if (delivered) ctx.out(delivered);
         return s.portalsChecked > 0 && s.failed === s.portalsChecked ? EXIT.network : EXIT.ok;
       }
       w.start();
-      ctx.out(`按计划 ${env.config.POLL_CRON}（${env.config.TZ}）监测 ${portals.length} 个门户；Ctrl-C 退出\n`);
+      ctx.out(`按计划 ${app.config.POLL_CRON}（${app.config.TZ}）监测 ${portals.length} 个门户；Ctrl-C 退出\n`);
       await new Promise<void>((r) => {
         process.once("SIGINT", r);
         process.once("SIGTERM", r);
       });
       await w.stop();
       return EXIT.ok;
-    }, "write");
+    });
   },
 };
 
@@ -181,9 +89,9 @@ const reports: CliCommand = {
       ctx.err(`--year 必须是年份数字 / --year must be a year\n${this.usage}`);
       return EXIT.usage;
     }
-    return withEnv(ctx, async (env) => {
+    return withApp(ctx, { store: "read", registry: false }, async ({ store }) => {
       const rs = (
-        await env.store.findReports({
+        await store.findReports({
           agency: a.values.agency as string | undefined,
           year,
           portalId: a.values.portal as string | undefined,
@@ -222,17 +130,15 @@ const backfill: CliCommand = {
       ctx.err(this.usage);
       return EXIT.usage;
     }
-    return withEnv(ctx, async (env) => {
-      const portals = await loadPortals(env.portalsFile);
-      if (!portals.some((p) => p.id === id)) {
+    return withApp(ctx, { store: "write" }, async (app) => {
+      if (!app.portals.list().some((p) => p.id === id)) {
         ctx.err(`未知门户：${id}（nianbao portals list 查看）`);
         return EXIT.notFound;
       }
-      const w = await watcherFor(env);
-      const s = await w.runOnce({ onlyPortals: [id], mode: "backfill" }).finally(() => w.stop());
+      const s = await app.watcher.runOnce({ onlyPortals: [id], mode: "backfill" });
       ctx.out(formatSummary(s));
       return s.failed ? EXIT.network : EXIT.ok;
-    }, "write");
+    });
   },
 };
 
@@ -242,13 +148,13 @@ const reparse: CliCommand = {
   async run(ctx) {
     const a = args(ctx, {}, this.usage);
     if (!a) return EXIT.usage;
-    return withEnv(ctx, async (env) => {
-      const all = await env.store.findReports({});
+    return withApp(ctx, { store: "write", registry: false }, async ({ store }) => {
+      const all = await store.findReports({});
       let changed = 0;
       let failed = 0;
       const updates = [];
       for (const r of all) {
-        const raw = await env.store.getRaw(r.contentHash);
+        const raw = await store.getRaw(r.contentHash);
         if (!raw) {
           failed++;
           ctx.err(`缺少原文：${r.url}`);
@@ -266,10 +172,10 @@ const reparse: CliCommand = {
           updates.push({ ...r, report, text: o.text });
         }
       }
-      if (updates.length) await env.store.putReports(updates);
+      if (updates.length) await store.putReports(updates);
       ctx.out(`重新解析 ${all.length} 份：变化 ${changed}，失败 ${failed}\n`);
       return failed ? EXIT.partial : EXIT.ok;
-    }, "write");
+    });
   },
 };
 
@@ -296,15 +202,15 @@ const portals: CliCommand = {
     if (!a) return EXIT.usage;
     const [sub, url, ...extra] = a.positionals;
     if (sub === "list" && !url) {
-      return withEnv(ctx, async (env) => {
-        const list = await loadPortals(env.portalsFile);
-        const states = new Map((await env.store.listPortalStates()).map((s) => [s.portalId, s]));
+      return withApp(ctx, { store: "read" }, async (app) => {
+        const list = app.portals.list();
+        const states = new Map((await app.store.listPortalStates()).map((s) => [s.portalId, s]));
         for (const p of list) {
           const s = states.get(p.id);
           const health = !s ? "未检查" : s.failures ? `连续失败 ${s.failures} 次` : `正常（${s.lastOkAt ?? ""}）`;
           ctx.out(`${p.id}\t${p.name}\t${p.url}\t${p.region ?? ""}\t${p.level ?? ""}\t${health}\n`);
         }
-        ctx.out(`共 ${list.length} 个门户（${env.portalsFile}）\n`);
+        ctx.out(`共 ${list.length} 个门户（${app.paths.portalsFile}）\n`);
         return EXIT.ok;
       });
     }
@@ -319,34 +225,31 @@ const portals: CliCommand = {
         ctx.err(`--level 必须是 ${LEVELS.join(" | ")}`);
         return EXIT.usage;
       }
-      return withEnv(
-        ctx,
-        async (env) => {
-          let column = url;
-          if (!a.values["no-resolve"]) {
-            const r = await resolveColumn(env.fetcher, url);
-            if (!r.ok) {
-              ctx.err(`${r.error}\n（确认网址正确，或加 --no-resolve 按原样添加）`);
-              return EXIT.network;
-            }
-            column = r.url;
-          }
-          const r = await addPortal(env.portalsFile, {
-            url: column,
-            name: name.trim(),
-            ...(a.values.region ? { region: a.values.region as string } : {}),
-            ...(level ? { level: level as PortalEntry["level"] } : {}),
-            ...(a.values.id ? { id: a.values.id as string } : {}),
-          });
+      return withApp(ctx, { store: "none", registry: false }, async (app) => {
+        let column = url;
+        if (!a.values["no-resolve"]) {
+          const r = await resolveColumn(app.fetcher, url);
           if (!r.ok) {
-            ctx.err(r.error);
-            return EXIT.usage;
+            ctx.err(`${r.error}\n（确认网址正确，或加 --no-resolve 按原样添加）`);
+            // A reachable page without a 年报 column is not a network failure.
+            return r.reason === "invalid-url" ? EXIT.usage : r.reason === "no-column" ? EXIT.notAReport : exitForFetch(r.fetch!);
           }
-          ctx.out(`已添加门户 ${r.portal.id}：${r.portal.name} ${r.portal.url}\n`);
-          return EXIT.ok;
-        },
-        "none",
-      );
+          column = r.url;
+        }
+        const r = await app.portals.add({
+          url: column,
+          name: name.trim(),
+          ...(a.values.region ? { region: a.values.region as string } : {}),
+          ...(level ? { level: level as PortalEntry["level"] } : {}),
+          ...(a.values.id ? { id: a.values.id as string } : {}),
+        });
+        if (!r.ok) {
+          ctx.err(r.error);
+          return EXIT.usage;
+        }
+        ctx.out(`已添加门户 ${r.portal.id}：${r.portal.name} ${r.portal.url}\n`);
+        return EXIT.ok;
+      });
     }
     ctx.err(this.usage);
     return EXIT.usage;

@@ -10,13 +10,13 @@
  */
 import { createHash } from "node:crypto";
 import type { EventLog, MetaStore, PortalEntry, PortalState, PortalStateStore, RawStore, ReportStore, StoredReport, WatchEvent } from "../store/types.js";
-import { metaKey } from "../store/meta.js";
+import { metaKey, type UnparsedNote } from "../store/meta.js";
+import { newestFirst } from "../agency/series.js";
 import type { Report } from "../report/schema.js";
 import type { ParseInput, ParseOutcome } from "../report/parse.js";
 import { decodeBytes, parseDocument } from "../report/parse.js";
-import { newestFirst } from "../agency/series.js";
 import { compareFigures, keyFigures } from "../report/figures.js";
-import type { Fetcher, FetchResponse } from "./fetcher.js";
+import type { Fetcher, FetchError, FetchResponse } from "./fetcher.js";
 import { canonicalUrl, findAttachments, scanListPage, type ReportLink } from "./discover.js";
 import { nextCheckAt, isDue, type ScheduleConfig } from "./schedule.js";
 
@@ -177,56 +177,132 @@ export async function runCycle(deps: CycleDeps): Promise<CycleSummary> {
   return summary;
 }
 
+/** What one portal check carries from step to step. */
+interface Check {
+  deps: CycleDeps;
+  portal: PortalEntry;
+  summary: CycleSummary;
+  parse: (input: ParseInput) => Promise<ParseOutcome>;
+  now: Date;
+  nowIso: string;
+  /** The portal's state before this check. */
+  prev: PortalState;
+  /** First check of the portal: reports found are the baseline, not news. */
+  baseline: boolean;
+  backfill: boolean;
+  /** Validators by URL, saved with the portal state at the end. */
+  http: PortalState["http"];
+  /** Pages that were not a parseable 年报 (see UnparsedNote). */
+  notes: Record<string, UnparsedNote>;
+  notesChanged: boolean;
+  /** Fetches for unknown reports that may succeed on a retry (5xx, 429, timeout, network). */
+  transient: number;
+}
+
+/** A page to fetch: an unseen link, or a known report re-checked for corrections. */
+interface TodoItem {
+  url: string;
+  title: string;
+  known: StoredReport | null;
+}
+
+/** A fetched article (or its attachment) that parsed, ready to store. */
+interface Parsed {
+  ok: true;
+  outcome: ParseOutcome & { ok: true };
+  raw: Uint8Array;
+  rawHash: string;
+  pageHash: string;
+  attachmentUrl?: string;
+}
+
+/**
+ * One portal: replay the journal, walk the list pages, fetch what is new (plus a few recent
+ * reports), parse, store with events, then close the check (baseline, recovery, state).
+ */
 async function checkPortal(deps: CycleDeps, portal: PortalEntry, summary: CycleSummary): Promise<void> {
-  const { store, fetcher, log } = deps;
-  const parse = deps.parse ?? parseDocument;
-  const now = deps.now();
-  const nowIso = now.toISOString();
-  const prev = (await store.getPortalState(portal.id)) ?? initialState(portal.id);
-  const baseline = !prev.baselineDone;
-  const backfill = deps.mode === "backfill";
-  summary.portalsChecked++;
-
-  // Replay events a killed run journaled but may not have added.
-  const journal = (await store.getMeta(journalKey(portal.id))) ?? [];
-  if (journal.length) {
-    const replay: Omit<WatchEvent, "seq">[] = [];
-    for (const ev of journal) {
-      const present = await Promise.all(ev.reportIds.map((id) => store.getReport(id)));
-      if (present.every((r) => r !== null)) replay.push(ev);
-    }
-    summary.events.push(...(await store.addEvents(replay)));
-    await store.setMeta(journalKey(portal.id), []);
+  const c = await beginCheck(deps, portal, summary);
+  await replayJournal(c);
+  const listing = await walkListPages(c);
+  if (listing.error !== null) {
+    await recordFailure(deps, portal, c.prev, c.now, listing.error, summary);
+    return;
   }
+  c.notes = (await deps.store.getMeta(notesKey(portal.id))) ?? {};
+  for (const item of await planFetches(c, listing.links)) await checkArticle(c, item);
+  if (c.notesChanged) await deps.store.setMeta(notesKey(portal.id), c.notes);
+  if (c.transient) {
+    // A new report could not be fetched: forget the list pages' validators so the next cycle
+    // lists again and retries it (a 304 would hide it for good).
+    for (const pg of listing.visited) delete c.http[pg];
+  }
+  await closeCheck(c, listing.links.length);
+}
 
-  const http = { ...prev.http };
-  const remember = (url: string, v: FetchResponse) => {
-    if (v.etag || v.lastModified) http[url] = { ...(v.etag ? { etag: v.etag } : {}), ...(v.lastModified ? { lastModified: v.lastModified } : {}) };
+async function beginCheck(deps: CycleDeps, portal: PortalEntry, summary: CycleSummary): Promise<Check> {
+  const now = deps.now();
+  const prev = (await deps.store.getPortalState(portal.id)) ?? initialState(portal.id);
+  summary.portalsChecked++;
+  return {
+    deps,
+    portal,
+    summary,
+    parse: deps.parse ?? parseDocument,
+    now,
+    nowIso: now.toISOString(),
+    prev,
+    baseline: !prev.baselineDone,
+    backfill: deps.mode === "backfill",
+    http: { ...prev.http },
+    notes: {},
+    notesChanged: false,
+    transient: 0,
   };
+}
 
-  // ---- list pages
-  const cap = backfill ? HARD_PAGE_CAP : Math.min(HARD_PAGE_CAP, baseline ? (deps.maxPagesBaseline ?? 5) : (deps.maxPages ?? 2));
+/** Keeps a response's validators for the next conditional GET. */
+function remember(c: Check, url: string, v: FetchResponse): void {
+  if (v.etag || v.lastModified) c.http[url] = { ...(v.etag ? { etag: v.etag } : {}), ...(v.lastModified ? { lastModified: v.lastModified } : {}) };
+}
+
+/** Replays events a killed run journaled but may not have added. */
+async function replayJournal(c: Check): Promise<void> {
+  const { store } = c.deps;
+  const journal = (await store.getMeta(journalKey(c.portal.id))) ?? [];
+  if (!journal.length) return;
+  const replay: Omit<WatchEvent, "seq">[] = [];
+  for (const ev of journal) {
+    const present = await Promise.all(ev.reportIds.map((id) => store.getReport(id)));
+    if (present.every((r) => r !== null)) replay.push(ev);
+  }
+  c.summary.events.push(...(await store.addEvents(replay)));
+  await store.setMeta(journalKey(c.portal.id), []);
+}
+
+/** Follows the column's pages up to the cap; `error` is set when the first page failed. */
+async function walkListPages(c: Check): Promise<{ links: ReportLink[]; visited: Set<string>; error: string | null }> {
+  const { deps, portal } = c;
+  const cap = c.backfill ? HARD_PAGE_CAP : Math.min(HARD_PAGE_CAP, c.baseline ? (deps.maxPagesBaseline ?? 5) : (deps.maxPages ?? 2));
   const links: ReportLink[] = [];
   const seenLinks = new Set<string>();
   const visited = new Set<string>();
   let page: string | null = canonicalUrl(portal.url) ?? portal.url;
-  let listError: string | null = null;
+  let error: string | null = null;
   while (page && visited.size < cap && !visited.has(page)) {
     visited.add(page);
     // Backfill walks everything: validators would hide pages that did not change.
-    const cond = backfill ? {} : (http[page] ?? {});
-    const r = await fetcher.fetch({ url: page, ...cond });
+    const cond = c.backfill ? {} : (c.http[page] ?? {});
+    const r = await deps.fetcher.fetch({ url: page, ...cond });
     if (!r.ok) {
-      if (visited.size === 1) listError = r.error.message;
-      else log.warn({ portal: portal.id, page, err: r.error.message }, "list page failed");
+      if (visited.size === 1) error = r.error.message;
+      else deps.log.warn({ portal: portal.id, page, err: r.error.message }, "list page failed");
       break;
     }
-    remember(page, r.value);
+    remember(c, page, r.value);
     // Unchanged first page: new reports appear there first, so later pages are unchanged too.
     if (r.value.notModified) break;
     const html = decodeBytes(r.value.bytes, r.value.contentType);
-    const base = r.value.finalUrl;
-    const scanned = scanListPage(html, base, portal.selectors);
+    const scanned = scanListPage(html, r.value.finalUrl, portal.selectors);
     for (const l of scanned.links) {
       if (seenLinks.has(l.url)) continue;
       seenLinks.add(l.url);
@@ -234,185 +310,206 @@ async function checkPortal(deps: CycleDeps, portal: PortalEntry, summary: CycleS
     }
     page = scanned.next;
   }
+  return { links, visited, error };
+}
 
-  if (listError !== null) {
-    await recordFailure(deps, portal, prev, now, listError, summary);
-    return;
-  }
-
-  // ---- what to fetch: unseen links, plus a few recent known reports (corrections happen)
-  const notes = (await store.getMeta(notesKey(portal.id))) ?? {};
-  let notesChanged = false;
-  const todo: { url: string; title: string; known: StoredReport | null }[] = [];
+/** Unseen links (minus recently unparseable ones), plus a few recent known reports: corrections happen. */
+async function planFetches(c: Check, links: ReportLink[]): Promise<TodoItem[]> {
+  const { store } = c.deps;
+  const todo: TodoItem[] = [];
   const queued = new Set<string>();
   for (const l of links) {
     const known = await store.getReport(reportIdFor(l.url));
     if (known) continue;
-    const note = notes[l.url];
-    if (note && now.getTime() - Date.parse(note.at) < NOTE_RETRY_MS) continue;
+    const note = c.notes[l.url];
+    if (note && c.now.getTime() - Date.parse(note.at) < NOTE_RETRY_MS) continue;
     todo.push({ url: l.url, title: l.title, known: null });
     queued.add(l.url);
   }
-  if (!baseline && !backfill) {
-    const year = now.getUTCFullYear();
-    const recent = (await store.findReports({ portalId: portal.id }))
+  if (!c.baseline && !c.backfill) {
+    const year = c.now.getUTCFullYear();
+    const recent = (await store.findReports({ portalId: c.portal.id }))
       .filter((r) => r.report.year === null || r.report.year >= year - 2)
       // Unknown years first (they may be this year's), then newest first.
       .sort((a, b) => Number(b.report.year === null) - Number(a.report.year === null) || newestFirst(a, b))
-      .slice(0, deps.recheckRecent ?? 3);
+      .slice(0, c.deps.recheckRecent ?? 3);
     for (const r of recent) if (!queued.has(r.url)) todo.push({ url: r.url, title: r.report.title ?? "", known: r });
   }
+  return todo;
+}
 
-  // Article fetches that may succeed on a retry (5xx, timeout, network).
-  let transient = 0;
-  const isTransient = (e: { kind: string; status?: number }) => e.kind !== "http" || (e.status ?? 0) >= 500 || e.status === 429;
-  for (const item of todo) {
-    const r = await fetcher.fetch({ url: item.url, ...(http[item.url] ?? {}) });
-    if (!r.ok) {
-      summary.articleErrors++;
-      if (!item.known && isTransient(r.error)) transient++;
-      log.warn({ portal: portal.id, url: item.url, err: r.error.message }, "article fetch failed");
-      if (r.error.kind === "http" && r.error.status !== undefined && r.error.status < 500 && !item.known) {
-        notes[item.url] = { hash: null, code: `http-${r.error.status}`, message: r.error.message, at: nowIso };
-        notesChanged = true;
-      }
+const isTransient = (e: { kind: string; status?: number }) => e.kind !== "http" || (e.status ?? 0) >= 500 || e.status === 429;
+
+/** Counts and logs a failed article or attachment fetch. */
+function fetchFailed(c: Check, item: TodoItem, url: string, error: FetchError, what: "article" | "attachment"): void {
+  c.summary.articleErrors++;
+  if (!item.known && isTransient(error)) c.transient++;
+  c.deps.log.warn({ portal: c.portal.id, url, err: error.message }, `${what} fetch failed`);
+}
+
+/** One article: fetch, parse (or its attachment), then store it with its event. */
+async function checkArticle(c: Check, item: TodoItem): Promise<void> {
+  const page = await fetchArticle(c, item);
+  if (!page) return;
+  const parsed = await parseArticle(c, item, page);
+  if (parsed === "unchanged") return;
+  if (!parsed.ok) {
+    c.summary.unparsed++;
+    c.notes[item.url] = { hash: parsed.pageHash, code: parsed.error.code, message: parsed.error.message, at: c.nowIso };
+    c.notesChanged = true;
+    c.deps.log.info({ portal: c.portal.id, url: item.url, code: parsed.error.code }, "page is not a parseable report");
+    return;
+  }
+  if (c.notes[item.url]) {
+    delete c.notes[item.url];
+    c.notesChanged = true;
+  }
+  await saveReport(c, item, parsed);
+}
+
+/** The article page, or null when there is nothing to do (failed, 304, same bytes as stored). */
+async function fetchArticle(c: Check, item: TodoItem): Promise<(FetchResponse & { pageHash: string }) | null> {
+  const r = await c.deps.fetcher.fetch({ url: item.url, ...(c.http[item.url] ?? {}) });
+  if (!r.ok) {
+    fetchFailed(c, item, item.url, r.error, "article");
+    if (r.error.kind === "http" && r.error.status !== undefined && r.error.status < 500 && !item.known) {
+      c.notes[item.url] = { hash: null, code: `http-${r.error.status}`, message: r.error.message, at: c.nowIso };
+      c.notesChanged = true;
+    }
+    return null;
+  }
+  remember(c, item.url, r.value);
+  if (r.value.notModified) return null;
+  const pageHash = sha256(r.value.bytes);
+  if (item.known && (item.known.contentHash === pageHash || item.known.pageHash === pageHash)) return null;
+  return { ...r.value, pageHash };
+}
+
+/**
+ * Parses the page; an HTML page without tables is tried through its first attachments (PDF,
+ * DOCX). "unchanged": the known report's attachment did not change.
+ */
+async function parseArticle(
+  c: Check,
+  item: TodoItem,
+  page: FetchResponse & { pageHash: string },
+): Promise<Parsed | (ParseOutcome & { ok: false; pageHash: string }) | "unchanged"> {
+  const { pageHash } = page;
+  const outcome = await c.parse({ source: item.url, bytes: page.bytes, contentType: page.contentType, publishedAt: null });
+  const pageHasNoTables = outcome.ok ? !hasTables(outcome.report) : true;
+  if (pageHasNoTables && (!outcome.ok || outcome.kind === "html")) {
+    const att = await parseAttachments(c, item, page);
+    if (att === "unchanged") return att;
+    if (att) return { ...att, pageHash };
+  }
+  if (!outcome.ok) return { ...outcome, pageHash };
+  return { ok: true, outcome, raw: page.bytes, rawHash: pageHash, pageHash };
+}
+
+/** The first of the page's attachments (up to 3) that parses with tables. */
+async function parseAttachments(c: Check, item: TodoItem, page: FetchResponse): Promise<Omit<Parsed, "pageHash"> | "unchanged" | null> {
+  const html = decodeBytes(page.bytes, page.contentType);
+  for (const att of findAttachments(html, page.finalUrl).slice(0, 3)) {
+    // The page often changes (view counters) while its PDF does not: ask conditionally.
+    const known = item.known?.attachmentUrl === att.url;
+    const a = await c.deps.fetcher.fetch({ url: att.url, ...(known ? (c.http[att.url] ?? {}) : {}) });
+    if (!a.ok) {
+      fetchFailed(c, item, att.url, a.error, "attachment");
       continue;
     }
-    remember(item.url, r.value);
-    if (r.value.notModified) continue;
-    const pageHash = sha256(r.value.bytes);
-    if (item.known && (item.known.contentHash === pageHash || item.known.pageHash === pageHash)) continue;
+    remember(c, att.url, a.value);
+    if (a.value.notModified || (known && sha256(a.value.bytes) === item.known?.contentHash)) return "unchanged";
+    const ao = await c.parse({ source: att.url, bytes: a.value.bytes, contentType: a.value.contentType, publishedAt: null });
+    if (ao.ok && hasTables(ao.report)) return { ok: true, outcome: ao, raw: a.value.bytes, rawHash: sha256(a.value.bytes), attachmentUrl: att.url };
+  }
+  return null;
+}
 
-    let raw = r.value.bytes;
-    let rawHash = pageHash;
-    let outcome = await parse({ source: item.url, bytes: raw, contentType: r.value.contentType, publishedAt: null });
-    let attachmentUrl: string | undefined;
-    const pageHasNoTables = outcome.ok ? !hasTables(outcome.report) : true;
-    if (pageHasNoTables && (!outcome.ok || outcome.kind === "html")) {
-      const html = decodeBytes(r.value.bytes, r.value.contentType);
-      let unchangedAttachment = false;
-      for (const att of findAttachments(html, r.value.finalUrl).slice(0, 3)) {
-        // The page often changes (view counters) while its PDF does not: ask conditionally.
-        const known = item.known?.attachmentUrl === att.url;
-        const a = await fetcher.fetch({ url: att.url, ...(known ? (http[att.url] ?? {}) : {}) });
-        if (!a.ok) {
-          summary.articleErrors++;
-          if (!item.known && isTransient(a.error)) transient++;
-          log.warn({ portal: portal.id, url: att.url, err: a.error.message }, "attachment fetch failed");
-          continue;
-        }
-        remember(att.url, a.value);
-        if (a.value.notModified || (known && sha256(a.value.bytes) === item.known?.contentHash)) {
-          unchangedAttachment = true;
-          break;
-        }
-        const ao = await parse({ source: att.url, bytes: a.value.bytes, contentType: a.value.contentType, publishedAt: null });
-        if (ao.ok && hasTables(ao.report)) {
-          outcome = ao;
-          raw = a.value.bytes;
-          rawHash = sha256(raw);
-          attachmentUrl = att.url;
-          break;
-        }
-      }
-      if (unchangedAttachment) continue;
-    }
-    if (!outcome.ok) {
-      summary.unparsed++;
-      notes[item.url] = { hash: pageHash, code: outcome.error.code, message: outcome.error.message, at: nowIso };
-      notesChanged = true;
-      log.info({ portal: portal.id, url: item.url, code: outcome.error.code }, "page is not a parseable report");
-      continue;
-    }
-    if (notes[item.url]) {
-      delete notes[item.url];
-      notesChanged = true;
-    }
-
-    const report: Report = {
-      ...outcome.report,
-      // The article is the report's address even when an attachment was parsed.
-      source: item.url,
-      title: outcome.report.title ?? (item.title || null),
-    };
-    const id = reportIdFor(item.url);
-    let stored: StoredReport = {
-      id,
-      url: item.url,
-      portalId: portal.id,
-      contentHash: rawHash,
-      rawType: outcome.kind,
-      fetchedAt: nowIso,
-      publishedAt: report.publishedAt ?? null,
-      report,
-      text: outcome.text,
-      ...(attachmentUrl ? { attachmentUrl, pageHash } : {}),
-    };
-    if (deps.enrich) stored = await deps.enrich(stored);
-
-    let ev: Omit<WatchEvent, "seq"> | null = null;
-    if (item.known) {
-      if (tablesOf(item.known.report) === tablesOf(stored.report)) {
-        // Same figures, different bytes (page chrome, re-upload): keep the newest copy quietly.
-        await store.putRaw(rawHash, raw);
-        await store.putReport(stored);
-        continue;
-      }
-      const figureChanges = compareFigures(keyFigures(item.known.report), keyFigures(stored.report)).filter((c) => c.prev !== c.cur);
-      ev = {
-        id: `updated:${id}:${rawHash.slice(0, 16)}`,
-        kind: "updated",
-        at: nowIso,
-        portalId: portal.id,
-        reportIds: [id],
-        figureChanges,
-        detail: { url: item.url, title: report.title, year: report.year, previousHash: item.known.contentHash },
-      };
-    } else if (!baseline && !backfill) {
-      ev = {
-        id: `new:${id}`,
-        kind: "new",
-        at: nowIso,
-        portalId: portal.id,
-        reportIds: [id],
-        detail: { url: item.url, title: report.title, year: report.year, ...(attachmentUrl ? { attachmentUrl } : {}) },
-      };
-    }
-
+/** Stores a parsed report, with a "new" or "updated" event when it is news (journal first). */
+async function saveReport(c: Check, item: TodoItem, parsed: Parsed): Promise<void> {
+  const { store } = c.deps;
+  const stored = await storedReport(c, item, parsed);
+  const { raw, rawHash } = parsed;
+  if (item.known && tablesOf(item.known.report) === tablesOf(stored.report)) {
+    // Same figures, different bytes (page chrome, re-upload): keep the newest copy quietly.
     await store.putRaw(rawHash, raw);
-    if (ev) {
-      const pending = (await store.getMeta(journalKey(portal.id))) ?? [];
-      await store.setMeta(journalKey(portal.id), [...pending, ev]);
-    }
     await store.putReport(stored);
-    if (ev) {
-      const added = await store.addEvents([ev]);
-      summary.events.push(...added);
-      if (ev.kind === "new") summary.newReports++;
-      else summary.updated++;
-    } else if (!item.known && backfill) {
-      summary.newReports++;
-    }
+    return;
   }
-  if (notesChanged) await store.setMeta(notesKey(portal.id), notes);
-  if (transient) {
-    // A new report could not be fetched: forget the list pages' validators so the next cycle
-    // lists again and retries it (a 304 would hide it for good).
-    for (const pg of visited) delete http[pg];
+  const ev = changeEvent(c, item, stored, parsed);
+  await store.putRaw(rawHash, raw);
+  if (ev) {
+    const pending = (await store.getMeta(journalKey(c.portal.id))) ?? [];
+    await store.setMeta(journalKey(c.portal.id), [...pending, ev]);
   }
+  await store.putReport(stored);
+  if (ev) {
+    const added = await store.addEvents([ev]);
+    c.summary.events.push(...added);
+    if (ev.kind === "new") c.summary.newReports++;
+    else c.summary.updated++;
+  } else if (!item.known && c.backfill) {
+    c.summary.newReports++;
+  }
+}
 
-  // ---- close the check: baseline event, recovery, state
-  // A baseline with reports missing (transient errors) is finished by a later cycle, else those
-  // reports would turn up as "new"; after a few tries it completes with what it has.
-  const triesKey = metaKey.baselineTries(portal.id);
-  let baselineComplete = true;
-  if (baseline && transient) {
-    const tries = ((await store.getMeta(triesKey)) ?? 0) + 1;
-    baselineComplete = tries >= BASELINE_TRIES;
-    if (!baselineComplete) await store.setMeta(triesKey, tries);
+/** The record to store: the article is the report's address even when an attachment was parsed. */
+async function storedReport(c: Check, item: TodoItem, parsed: Parsed): Promise<StoredReport> {
+  const { outcome, rawHash, pageHash, attachmentUrl } = parsed;
+  const report: Report = { ...outcome.report, source: item.url, title: outcome.report.title ?? (item.title || null) };
+  const stored: StoredReport = {
+    id: reportIdFor(item.url),
+    url: item.url,
+    portalId: c.portal.id,
+    contentHash: rawHash,
+    rawType: outcome.kind,
+    fetchedAt: c.nowIso,
+    publishedAt: report.publishedAt ?? null,
+    report,
+    text: outcome.text,
+    ...(attachmentUrl ? { attachmentUrl, pageHash } : {}),
+  };
+  return c.deps.enrich ? c.deps.enrich(stored) : stored;
+}
+
+/** "updated" for a known report whose tables changed, "new" after the baseline, else none. */
+function changeEvent(c: Check, item: TodoItem, stored: StoredReport, parsed: Parsed): Omit<WatchEvent, "seq"> | null {
+  const { id, report } = stored;
+  const { rawHash, attachmentUrl } = parsed;
+  if (item.known) {
+    // Values, never sentences: the notifier renders them in each chat's language.
+    const figureChanges = compareFigures(keyFigures(item.known.report), keyFigures(report)).filter((x) => x.prev !== x.cur);
+    return {
+      id: `updated:${id}:${rawHash.slice(0, 16)}`,
+      kind: "updated",
+      at: c.nowIso,
+      portalId: c.portal.id,
+      reportIds: [id],
+      figureChanges,
+      detail: { url: item.url, title: report.title, year: report.year, previousHash: item.known.contentHash },
+    };
   }
+  if (c.baseline || c.backfill) return null;
+  return {
+    id: `new:${id}`,
+    kind: "new",
+    at: c.nowIso,
+    portalId: c.portal.id,
+    reportIds: [id],
+    detail: { url: item.url, title: report.title, year: report.year, ...(attachmentUrl ? { attachmentUrl } : {}) },
+  };
+}
+
+/**
+ * Closes a check that listed the column: the baseline event (once its reports could be
+ * fetched), "no report links", recovery, the new portal state, the journal cleared.
+ */
+async function closeCheck(c: Check, linkCount: number): Promise<void> {
+  const { store } = c.deps;
+  const { portal, prev, baseline, nowIso } = c;
+  const baselineComplete = await baselineCompletes(c);
   const evs: Omit<WatchEvent, "seq">[] = [];
-  if (baseline && baselineComplete && links.length === 0) {
+  if (baseline && baselineComplete && linkCount === 0) {
     // Nothing recognisable on the column: likely a wrong URL or a script-rendered list.
     evs.push({
       id: `noReport:${portal.id}`,
@@ -423,18 +520,7 @@ async function checkPortal(deps: CycleDeps, portal: PortalEntry, summary: CycleS
       detail: { name: portal.name, url: portal.url, reason: "栏目页未找到年报链接（网址有误，或列表由脚本生成，可配置 selectors）" },
     });
   }
-  if (baseline && baselineComplete) {
-    const all = await store.findReports({ portalId: portal.id });
-    const years = [...new Set(all.map((r) => r.report.year).filter((y): y is number => y !== null))].sort();
-    evs.push({
-      id: `baseline:${portal.id}`,
-      kind: "baseline",
-      at: nowIso,
-      portalId: portal.id,
-      reportIds: all.map((r) => r.id).sort(),
-      detail: { count: all.length, years, name: portal.name },
-    });
-  }
+  if (baseline && baselineComplete) evs.push(await baselineEvent(c));
   if (prev.downAlerted) {
     evs.push({
       id: `portalRecovered:${portal.id}:${prev.lastOkAt ?? "never"}`,
@@ -445,11 +531,11 @@ async function checkPortal(deps: CycleDeps, portal: PortalEntry, summary: CycleS
       detail: { name: portal.name, failures: prev.failures },
     });
   }
-  if (evs.length) summary.events.push(...(await store.addEvents(evs)));
+  if (evs.length) c.summary.events.push(...(await store.addEvents(evs)));
   await store.putPortalState({
     ...prev,
-    http,
-    nextCheckAt: nextCheckAt(now, deps.config, portal.id, 0).toISOString(),
+    http: c.http,
+    nextCheckAt: nextCheckAt(c.now, c.deps.config, portal.id, 0).toISOString(),
     lastCheckAt: nowIso,
     lastOkAt: nowIso,
     failures: 0,
@@ -457,8 +543,35 @@ async function checkPortal(deps: CycleDeps, portal: PortalEntry, summary: CycleS
     baselineDone: !baseline || baselineComplete,
     downAlerted: false,
   });
-  if (baseline && baselineComplete) summary.baseline++;
+  if (baseline && baselineComplete) c.summary.baseline++;
   if ((await store.getMeta(journalKey(portal.id)))?.length) await store.setMeta(journalKey(portal.id), []);
+}
+
+/**
+ * A baseline with reports missing (transient errors) is finished by a later cycle, else those
+ * reports would turn up as "new"; after a few tries it completes with what it has.
+ */
+async function baselineCompletes(c: Check): Promise<boolean> {
+  if (!c.baseline || !c.transient) return true;
+  const triesKey = metaKey.baselineTries(c.portal.id);
+  const tries = ((await c.deps.store.getMeta(triesKey)) ?? 0) + 1;
+  const complete = tries >= BASELINE_TRIES;
+  if (!complete) await c.deps.store.setMeta(triesKey, tries);
+  return complete;
+}
+
+/** One summary of what the portal already had when first checked. */
+async function baselineEvent(c: Check): Promise<Omit<WatchEvent, "seq">> {
+  const all = await c.deps.store.findReports({ portalId: c.portal.id });
+  const years = [...new Set(all.map((r) => r.report.year).filter((y): y is number => y !== null))].sort();
+  return {
+    id: `baseline:${c.portal.id}`,
+    kind: "baseline",
+    at: c.nowIso,
+    portalId: c.portal.id,
+    reportIds: all.map((r) => r.id).sort(),
+    detail: { count: all.length, years, name: c.portal.name },
+  };
 }
 
 async function recordFailure(

@@ -8,7 +8,7 @@ import { open, readFile, rename, mkdir } from "node:fs/promises";
 import { dirname, join, basename } from "node:path";
 import { z } from "zod";
 import type { PortalEntry } from "../store/types.js";
-import type { Fetcher } from "./fetcher.js";
+import type { Fetcher, FetchErrorKind } from "./fetcher.js";
 import { canonicalUrl, extractReportLinks, findColumnLink, findOpenGovLink } from "./discover.js";
 import { decodeBytes } from "../report/parse.js";
 
@@ -151,7 +151,9 @@ async function writeJsonAtomic(file: string, data: unknown): Promise<void> {
 }
 
 /** Outcome of resolveColumn. */
-export type ResolveResult = { ok: true; url: string; via: "column" | "link" } | { ok: false; error: string };
+export type ResolveResult =
+  | { ok: true; url: string; via: "column" | "link" }
+  | { ok: false; error: string; reason: "invalid-url" | "no-column" | "fetch"; fetch?: { kind: FetchErrorKind; status?: number } };
 
 /**
  * Given a portal's column, home or 政务公开 page, finds the 年报 column: the page itself when it
@@ -160,12 +162,12 @@ export type ResolveResult = { ok: true; url: string; via: "column" | "link" } | 
  */
 export async function resolveColumn(fetcher: Fetcher, url: string): Promise<ResolveResult> {
   const start = canonicalUrl(url);
-  if (!start) return { ok: false, error: `网址无效 / invalid URL: ${url.slice(0, 200)}` };
+  if (!start) return { ok: false, error: `网址无效 / invalid URL: ${url.slice(0, 200)}`, reason: "invalid-url" };
   let page = start;
   let viaColumnLink = false;
   for (let depth = 0; depth < 3; depth++) {
     const r = await fetcher.fetch({ url: page });
-    if (!r.ok) return { ok: false, error: r.error.message };
+    if (!r.ok) return { ok: false, error: r.error.message, reason: "fetch", fetch: { kind: r.error.kind, ...(r.error.status !== undefined ? { status: r.error.status } : {}) } };
     const html = decodeBytes(r.value.bytes, r.value.contentType);
     const here = canonicalUrl(r.value.finalUrl) ?? page;
     if (depth === 0 && extractReportLinks(html, here).length >= 2) return { ok: true, url: here, via: "column" };
@@ -181,5 +183,5 @@ export async function resolveColumn(fetcher: Fetcher, url: string): Promise<Reso
     if (!og) break;
     page = og;
   }
-  return { ok: false, error: `未找到年报栏目 / no 年报 column link found on ${start}` };
+  return { ok: false, error: `未找到年报栏目 / no 年报 column link found on ${start}`, reason: "no-column" };
 }

@@ -1,6 +1,6 @@
 /**
  * `nianbao parse`: files and URLs (a local HTTP server on 127.0.0.1, GBK page included), NDJSON
- * with `source` as given, one stderr line per failure, exit codes.
+ * with `source` as given (failed inputs included), one stderr line per failure, exit codes.
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -67,7 +67,12 @@ describe("nianbao parse", () => {
   it("a failing input gets one stderr line and exit 1 when others succeed", async () => {
     const r = await run(["--json", "report.md", `${base}/missing`, "nope.txt"]);
     expect(r.code).toBe(EXIT.partial);
-    expect(r.out.trimEnd().split("\n")).toHaveLength(1);
+    // --json: one line per input, the failed ones as {source, error} (issue 9 "The command line").
+    const lines = r.out.trimEnd().split("\n").map((l) => JSON.parse(l) as { source: string; error?: { code: string; message: string } });
+    expect(lines.map((l) => l.source)).toEqual(["report.md", `${base}/missing`, "nope.txt"]);
+    expect(lines[0]!.error).toBeUndefined();
+    expect(lines[1]!.error).toEqual({ code: "not-found", message: "下载失败：HTTP 404" });
+    expect(lines[2]!.error).toEqual({ code: "not-found", message: "文件不存在" });
     expect(r.err).toHaveLength(2);
     expect(r.err[0]).toBe(`${base}/missing: 下载失败：HTTP 404`);
     expect(r.err[1]).toBe("nope.txt: 文件不存在");
@@ -101,7 +106,9 @@ describe("nianbao parse", () => {
       );
     });
     expect(res.code).toBe(EXIT.partial);
-    expect(JSON.parse(res.stdout.trim()).year).toBe(2023);
+    const [report, failed] = res.stdout.trim().split("\n").map((l) => JSON.parse(l) as { year?: number; source: string; error?: { code: string } });
+    expect(report!.year).toBe(2023);
+    expect(failed).toMatchObject({ source: path.join(dir, "weather.txt"), error: { code: "not-a-report" } });
     expect(res.stderr).toContain("weather.txt: ");
     expect(res.stderr).not.toMatch(/\n\s+at /);
   });
