@@ -174,7 +174,8 @@ export interface DrainStats {
 /** Reason text stored on rows left in "sending" by a crash. */
 export const UNCERTAIN_REASON = "进程在发送途中退出：无法确认是否已送达，为避免重复不再重发 (process died during the send; not resent to avoid a duplicate)";
 
-const BLOCKED_RE = /blocked|kicked|deactivated|not a member|can't initiate|chat not found|user not found|have no rights to send/i;
+/** Telegram descriptions (403, some 400s) that mean the chat cannot be written to. */
+export const BLOCKED_RE = /blocked|kicked|deactivated|not a member|can't initiate|chat not found|user not found|have no rights to send/i;
 
 /** Marks a chat inactive with a reason (kept; reversible). */
 export async function deactivateChat(store: Store, chatId: number, reason: string, now: Date): Promise<void> {
