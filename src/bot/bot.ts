@@ -19,6 +19,7 @@ import { queryCommands } from "./queries.js";
 import { settingsCommands } from "./settings.js";
 import { subscriptionCommands } from "./subscriptions.js";
 import { historyCommands } from "./history.js";
+import { uncertainCommands } from "./uncertain.js";
 import { createChatGuard } from "../notify/chat-guard.js";
 
 export type { BotContext, BotDeps, NotifierApi, PortalsApi, WatcherApi } from "./context.js";
@@ -106,6 +107,7 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   bot.use(queryCommands());
   bot.use(settingsCommands());
   bot.use(adminCommands());
+  bot.use(uncertainCommands());
   bot.use(historyCommands());
   for (const c of opts.extra ?? []) bot.use(c);
   bot.use(unknownCommand());
@@ -131,7 +133,7 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
 }
 
 /** Commands added to the menu of the admin chats (ADMIN_CHAT_IDS). */
-export const ADMIN_COMMANDS = ["status", "poll", "addportal"] as const;
+export const ADMIN_COMMANDS = ["status", "poll", "addportal", "uncertain", "resend_uncertain"] as const;
 
 /** Telegram's command scopes we register the menu for. */
 const SCOPES = [{ type: "default" }, { type: "all_private_chats" }, { type: "all_group_chats" }] as const;
