@@ -4,7 +4,7 @@
  * emulator in tests. One Composer per command family (src/telegram/commands/*.ts), including
  * /compare, /trend and /rank of the history feature (commands/history.ts).
  */
-import { Bot, Composer } from "grammy";
+import { Bot, Composer, GrammyError } from "grammy";
 import type { Api, BotConfig } from "grammy";
 import type { BotCommandScope, UserFromGetMe } from "grammy/types";
 import { autoRetry } from "@grammyjs/auto-retry";
@@ -19,6 +19,8 @@ import { queryCommands } from "./queries.js";
 import { settingsCommands } from "./settings.js";
 import { subscriptionCommands } from "./subscriptions.js";
 import { historyCommands } from "./history.js";
+import { uncertainCommands } from "./uncertain.js";
+import { createChatGuard } from "../notify/chat-guard.js";
 
 export type { BotContext, BotDeps, NotifierApi, PortalsApi, WatcherApi } from "./context.js";
 
@@ -80,6 +82,10 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   };
   const bot = new Bot<BotContext>(token, botConfig);
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 10, rethrowHttpErrors: true }));
+  // Outside auto-retry, so it sees Telegram's final answer: group → supergroup migration and
+  // 403s on every reply path (notify/chat-guard.ts).
+  const guard = createChatGuard({ store: opts.store, log, ...(opts.now ? { now: opts.now } : {}) });
+  bot.api.config.use(guard.transformer);
 
   const deps: BotDeps = {
     store: opts.store,
@@ -101,6 +107,7 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
   bot.use(queryCommands());
   bot.use(settingsCommands());
   bot.use(adminCommands());
+  bot.use(uncertainCommands());
   bot.use(historyCommands());
   for (const c of opts.extra ?? []) bot.use(c);
   bot.use(unknownCommand());
@@ -111,6 +118,8 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
     const ctx = err.ctx;
     log.error({ updateId: ctx.update.update_id, chatId: ctx.chat?.id, err: errorText(err.error) }, "update failed");
     if (!ctx.chat || ctx.chat.type === "channel") return;
+    // The chat refused us (blocked, kicked): it is marked inactive; never write to it again.
+    if ((err.error instanceof GrammyError && err.error.error_code === 403) || guard.isRefused(ctx.chat.id)) return;
     try {
       const m = ctx.nb?.m ?? messages(config.DEFAULT_LANG);
       if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: m.genericError }).catch(() => undefined);
@@ -124,7 +133,7 @@ export function createBot(opts: CreateBotOptions): Bot<BotContext> {
 }
 
 /** Commands added to the menu of the admin chats (ADMIN_CHAT_IDS). */
-export const ADMIN_COMMANDS = ["status", "poll", "addportal"] as const;
+export const ADMIN_COMMANDS = ["status", "poll", "addportal", "uncertain", "resend_uncertain"] as const;
 
 /** Telegram's command scopes we register the menu for. */
 const SCOPES = [{ type: "default" }, { type: "all_private_chats" }, { type: "all_group_chats" }] as const;

@@ -26,6 +26,7 @@ import { formatBaseline, formatDigest, formatNewReport, formatPortalAlert, forma
 import { matchesSubscription } from "./match.js";
 import { previousYear } from "../agency/analyze.js";
 import { createIdentity, type Identity } from "../agency/identity.js";
+import { loadAnnounced, recordSuppressed, repeatReason, type AnnouncedIndex } from "./announced.js";
 import { digestPeriodMs, lastDigestSlot, quietDecision } from "./time.js";
 
 /** Store meta key holding the seq of the last event fanned out. */
@@ -116,7 +117,17 @@ export async function fanOut(deps: FanoutDeps, batch = 200): Promise<number> {
     const audience = await loadAudience(store, now);
     const portals = new Map(deps.portals().map((p) => [p.id, p]));
     const rows: OutboxItem[] = [];
+    // A report already announced is never announced as new again (announced.ts): read the
+    // record only when the batch has "new" events (they are rare; the log can be long).
+    const announced = events.some((e) => e.kind === "new") ? await loadAnnounced(store) : null;
+    const suppressed: { eventId: string; reason: string }[] = [];
     for (const ev of events) {
+      const repeat = announced ? repeatReason(ev, announced) : null;
+      if (repeat) {
+        suppressed.push({ eventId: ev.id, reason: repeat });
+        log.warn({ eventId: ev.id, reason: repeat }, "notifier: report already announced; not sent as new again");
+        continue;
+      }
       try {
         rows.push(...(await rowsForEvent(deps, ev, audience, portals.get(ev.portalId), now, tz)));
       } catch (e) {
@@ -125,6 +136,7 @@ export async function fanOut(deps: FanoutDeps, batch = 200): Promise<number> {
       }
     }
     added += await store.enqueue(rows);
+    await recordSuppressed(store, suppressed, now);
     cursor = events[events.length - 1]!.seq;
     await store.setMeta(CURSOR_KEY, cursor);
   }
@@ -209,6 +221,7 @@ export async function enqueueDigests(deps: FanoutDeps, now: Date = deps.now()): 
   const audience = await loadAudience(store, now);
   const portals = new Map(deps.portals().map((p) => [p.id, p]));
   let events: WatchEvent[] | null = null;
+  let announced: AnnouncedIndex | null = null;
   let overdue: readonly OverdueAgency[] | null = null;
   const reportCache = new Map<string, StoredReport | null>();
   let count = 0;
@@ -220,10 +233,13 @@ export async function enqueueDigests(deps: FanoutDeps, now: Date = deps.now()): 
     const subs = audience.subsByChat.get(chatId) ?? [];
     const from = chat.lastDigestAt ? new Date(chat.lastDigestAt) : new Date(slot.getTime() - digestPeriodMs(chat.digest.mode));
     events ??= await store.eventsAfter(0, Number.MAX_SAFE_INTEGER);
+    announced ??= await loadAnnounced(store);
     const entries: DigestEntry[] = [];
     const seen = new Set<string>();
     for (const ev of events) {
       if (ev.kind !== "new" && ev.kind !== "updated") continue;
+      // An old report re-found after damage is not news in a digest either.
+      if (repeatReason(ev, announced)) continue;
       const at = Date.parse(ev.at);
       if (!(at > from.getTime() && at <= slot.getTime())) continue;
       for (const id of ev.reportIds) {

@@ -7,9 +7,15 @@
  * A crash BEFORE the claim loses nothing (the row is still "pending" and is sent after restart).
  * A crash AFTER the claim leaves the row "sending": Telegram may or may not have delivered it. On
  * startup `recoverInterrupted()` marks such rows "uncertain" and they are NOT resent — a duplicate
- * alert is worse than the tiny window — and /status counts them so admins see them. The window is
- * kept small: a row is claimed only once it holds a pacing slot (rows waiting for pacing stay
- * "pending"), so at most `concurrency` rows can ever be uncertain after a crash.
+ * alert is worse than the tiny window. Admins see exactly which (/uncertain) and resend them with
+ * one confirmed action (/resend_uncertain, notify/uncertain.ts), at most once each.
+ *
+ * The window, a choice: at most ONE send in flight per chat and `concurrency` (default 2,
+ * `DEFAULT_CONCURRENCY`) overall, where "in flight" runs from the claim to the durable mark — the
+ * mark holds the slot too, so at any instant at most `concurrency` rows are "sending" and a crash
+ * can leave at most that many uncertain. Rows waiting for pacing are never claimed. Two sends in
+ * flight already reach ≈ 10–20 msg/s at a 100–200 ms round trip, close to Telegram's broadcast
+ * limit (~25–30/s), so a wider window would buy little speed for more uncertainty.
  *
  * Errors, per row and per chat (one bad chat never stops the others):
  * - 429: wait `retry_after` (all sends pause); waits longer than `maxInlineWaitMs` are stored as
@@ -26,6 +32,9 @@ import { GrammyError, HttpError, type Api } from "grammy";
 import type { Logger } from "pino";
 import type { Chat, ChatStore, OutboxItem, OutboxStore } from "../store/types.js";
 import { quietDecision } from "./time.js";
+
+/** Sends in flight at once overall (claim → durable mark); per chat it is always one. */
+export const DEFAULT_CONCURRENCY = 2;
 
 /** Telegram's broadcast limits (per chat 1/s, per group 20/min; overall ~30/s, we keep 25). */
 export interface PaceLimits {
@@ -151,7 +160,7 @@ export interface SenderOptions {
   tz: string;
   now?: () => Date;
   limits?: PaceLimits;
-  /** Sends in flight at once (each to a different chat). */
+  /** Sends in flight at once, claim to durable mark, each to a different chat (default 2). */
   concurrency?: number;
   /** 429 waits and backoffs up to this are slept on inside one drain; longer ones are stored. */
   maxInlineWaitMs?: number;
@@ -174,7 +183,8 @@ export interface DrainStats {
 /** Reason text stored on rows left in "sending" by a crash. */
 export const UNCERTAIN_REASON = "进程在发送途中退出：无法确认是否已送达，为避免重复不再重发 (process died during the send; not resent to avoid a duplicate)";
 
-const BLOCKED_RE = /blocked|kicked|deactivated|not a member|can't initiate|chat not found|user not found|have no rights to send/i;
+/** Telegram descriptions (403, some 400s) that mean the chat cannot be written to. */
+export const BLOCKED_RE = /blocked|kicked|deactivated|not a member|can't initiate|chat not found|user not found|have no rights to send/i;
 
 /** Marks a chat inactive with a reason (kept; reversible). */
 export async function deactivateChat(store: ChatStore, chatId: number, reason: string, now: Date): Promise<void> {
@@ -200,7 +210,6 @@ export class Sender {
   private readonly pacer: Pacer;
   private readonly now: () => Date;
   private stopping = false;
-  private readonly marks = new Set<Promise<void>>();
   private readonly wakers = new Set<() => void>();
   private recovered = false;
 
@@ -253,7 +262,7 @@ export class Sender {
     await this.recoverInterrupted();
     const { store } = this.o;
     const stats: DrainStats = { sent: 0, failed: 0, retried: 0, rateLimited: 0, migrated: 0, deactivated: 0 };
-    const concurrency = Math.max(1, this.o.concurrency ?? 4);
+    const concurrency = Math.max(1, this.o.concurrency ?? DEFAULT_CONCURRENCY);
     const maxInline = this.o.maxInlineWaitMs ?? 30_000;
     const busy = new Set<number>();
     const inflight = new Set<Promise<void>>();
@@ -346,7 +355,6 @@ export class Sender {
       if (refresh || this.stopping) await Promise.all(inflight);
     }
     await Promise.all(inflight);
-    await Promise.all(this.marks);
     return stats;
   }
 
@@ -401,18 +409,17 @@ export class Sender {
       return this.onError(row, e, stats);
     }
     this.pacer.settle(slot);
-    // Marking does not hold a send slot: the next send may start while this write is flushed
-    // (a crash before it completes leaves the row "sending" → uncertain, never a duplicate).
-    const mark = (async () => {
+    // The mark holds the send slot (see the file comment): the window of uncertainty is bounded
+    // by `concurrency` rows. A crash before it completes leaves the row "sending" → uncertain.
+    try {
       await this.o.hooks?.beforeMark?.(row, messageId);
       // A sent row keeps its key (idempotency) but drops its text: the store keeps every row in
       // memory and rewrites its outbox journal now and then, and 5,000 sent texts would bloat both.
       await store.updateOutbox(row.key, { status: "sent", sentAt: this.now().toISOString(), messageId, lastError: null, text: "" });
       stats.sent++;
-    })()
-      .catch((e: unknown) => this.o.log.error({ err: e, key: row.key }, "notifier: could not mark an alert sent"))
-      .finally(() => this.marks.delete(mark));
-    this.marks.add(mark);
+    } catch (e) {
+      this.o.log.error({ err: e, key: row.key }, "notifier: could not mark an alert sent");
+    }
     return "sent";
   }
 

@@ -186,6 +186,8 @@ const zh = {
     status: "运行状态（管理员）",
     poll: "立即检查门户（管理员）",
     addportal: "添加门户（管理员）",
+    uncertain: "送达不确定的提醒（管理员）",
+    resend_uncertain: "重发送达不确定的提醒（管理员）",
   } as Record<string, string>,
 };
 
@@ -361,6 +363,8 @@ const en: Messages = {
     status: "Watcher status (admins)",
     poll: "Check the portals now (admins)",
     addportal: "Add a portal (admins)",
+    uncertain: "Alerts with uncertain delivery (admins)",
+    resend_uncertain: "Resend alerts with uncertain delivery (admins)",
   },
 };
 

@@ -41,6 +41,13 @@ export interface CallbackEntry {
   exp: string;
 }
 
+/** Repeats of "new" alerts the notifier suppressed (notify/announced.ts), for admins. */
+export interface SuppressedRecord {
+  count: number;
+  /** The latest suppressed events (at most 20), newest last. */
+  last: { eventId: string; reason: string; at: string }[];
+}
+
 /** Key → value type of everything under getMeta/setMeta. */
 export interface MetaSchema {
   /** Summary of the last watch cycle. */
@@ -53,6 +60,8 @@ export interface MetaSchema {
   [tries: `watch:baselineTries:${string}`]: number;
   /** The notifier's position in the event log (last seq turned into outbox rows). */
   "notifier.cursor": number;
+  /** "New" alerts suppressed because the report was already announced. */
+  "notifier.repeatsSuppressed": SuppressedRecord;
   /** Inline keyboards' choices by token. */
   "bot.callbacks": Record<string, CallbackEntry>;
 }

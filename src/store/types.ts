@@ -138,6 +138,8 @@ export interface OutboxItem {
   sentAt: string | null;
   messageId: number | null;
   lastError: string | null;
+  /** On an "uncertain" row an admin resent: the key of the copy (it is never resent again). */
+  resentAs?: string;
 }
 
 /**

@@ -8,7 +8,8 @@
  * error_code, description, parameters}`), validates what Telegram validates where it matters to
  * us (HTML entities, 4096 characters after entity parsing, callback_data ≤ 64 bytes, command
  * names) and can enforce Telegram-like rate limits and inject faults (403, 429, 5xx, migration,
- * dropped connections).
+ * dropped connections — before or after the call is carried out — for one method, optionally
+ * for one chat only; see `failNext`).
  *
  * Records: `calls` (every API call), `messages(chatId)` (the bot's messages, current state after
  * edits and deletes; `text` is the raw text as sent, `plain` the text after entity parsing).
@@ -54,6 +55,14 @@ export interface EmuFault {
   description: string;
   retry_after?: number;
   migrate_to_chat_id?: number;
+  /** Only calls to this chat_id take the fault (others pass untouched). */
+  chatId?: number;
+  /**
+   * With code 0: the call is carried out (the message is delivered) and THEN the connection is
+   * dropped — the client sees a network error for a send that happened (Telegram has no
+   * idempotency key, so a retry would duplicate it).
+   */
+  afterDelivery?: boolean;
 }
 
 /** One of the bot's messages as it stands now. */
@@ -499,6 +508,21 @@ export class TelegramEmulator {
     this.faults.set(method, q);
   }
 
+  /** Faults still queued (all methods). */
+  faultsLeft(): number {
+    let n = 0;
+    for (const q of this.faults.values()) n += q.length;
+    return n;
+  }
+
+  /** The first queued fault of `method` that applies to `chatId` (removed from the queue). */
+  private takeFault(method: string, chatId: unknown): EmuFault | undefined {
+    const q = this.faults.get(method);
+    if (!q) return undefined;
+    const i = q.findIndex((f) => f.chatId === undefined || f.chatId === chatId);
+    return i < 0 ? undefined : q.splice(i, 1)[0];
+  }
+
   // ---------------------------------------------------------------- records
 
   /** The bot's messages in a chat (optionally one forum topic), current state. */
@@ -564,9 +588,16 @@ export class TelegramEmulator {
 
     if (this.latencyMs > 0 && method !== "getUpdates") await new Promise((r) => setTimeout(r, this.latencyMs));
 
-    const fault = this.faults.get(method)?.shift();
+    const fault = this.takeFault(method, params.chat_id);
     if (fault) {
       if (fault.code === 0) {
+        if (fault.afterDelivery) {
+          try {
+            this.dispatch(method, params, files);
+          } catch {
+            // delivered or not, the client hears nothing
+          }
+        }
         req.socket.destroy();
         return;
       }
