@@ -59,6 +59,8 @@ export interface Table3 {
   rest: Token[];
   /** True when (六) was one row. */
   collapsedOther: boolean;
+  /** Labels whose values float elsewhere and could not be placed by table order. */
+  unplaced: number;
 }
 
 /** Where 表三 starts: the first "本年新收" at/after `from`, or -1. */
@@ -107,10 +109,13 @@ export function readTable3(c: string, start: number, limit: number): Table3 | nu
   const rows: RowRead[] = [];
   let end = start;
   let rest: Token[] = [];
+  const runs = locs.map((loc, i) => valueRun(c, loc.end, locs[i + 1]?.start ?? limit));
+  const floating = placeFloatingRows(runs);
   locs.forEach((loc, i) => {
-    const next = locs[i + 1]?.start ?? limit;
-    const run = valueRun(c, loc.end, next);
-    const read = readCells(run, 7, rowSumOk);
+    const run = runs[i] as string;
+    const placed = floating.rows.get(i);
+    const read = readCells(placed ?? run, 7, rowSumOk);
+    if (placed !== undefined) read.placed = true;
     requests[loc.key] = read.cells;
     rows.push({ key: loc.key, read });
     if (i === locs.length - 1) {
@@ -121,5 +126,34 @@ export function readTable3(c: string, start: number, limit: number): Table3 | nu
   });
   // Labels quoted in prose ("本年新收…上年结转…") are not a table: demand at least one number.
   if (!rows.some((r) => r.read.cells.some((v) => v !== null))) return null;
-  return { requests, rows, end, rest, collapsedOther };
+  return { requests, rows, end, rest, collapsedOther, unplaced: floating.unplaced };
+}
+
+const SEP_ROW_BREAK = / (?!\u00a6)(?<!\u00a6 )/;
+
+/**
+ * PDF→markdown text whose pipe rows lost their labels: the labels float on lines before the
+ * table, so several labels in a row find no values and the last of them finds all the rows at
+ * once ("10 ¦ 0 ¦ … ¦ 10 0 ¦ 0 ¦ …": cells joined by CELL_SEP, rows by a plain space). The rows
+ * are placed on the labels by table order — only when there are exactly as many rows as labels
+ * waiting; otherwise nothing is placed and the labels are reported as unplaced (a finding).
+ */
+function placeFloatingRows(runs: string[]): { rows: Map<number, string>; unplaced: number } {
+  const rows = new Map<number, string>();
+  let unplaced = 0;
+  let i = 0;
+  while (i < runs.length) {
+    let j = i;
+    while (j < runs.length && runs[j] === "") j++;
+    if (j >= runs.length) break;
+    const waiting = j - i + 1;
+    const run = runs[j] as string;
+    if (waiting >= 2 && run.includes("\u00a6")) {
+      const split = run.split(SEP_ROW_BREAK).filter((r) => r.trim() !== "");
+      if (split.length === waiting) split.forEach((r, n) => rows.set(i + n, r));
+      else unplaced += waiting - 1;
+    }
+    i = j + 1;
+  }
+  return { rows, unplaced };
 }

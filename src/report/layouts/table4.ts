@@ -34,7 +34,7 @@ export function readTable4(c: string, from: number, limit: number): Table4 | nul
   const end = sec5 ? sec5.start : Math.min(limit, head.end + 2000);
   const region = c.slice(head.end, end);
   let chosen: string | null = null;
-  for (const m of region.matchAll(/[0-9\u2205/\-—–－][0-9.\u2205/\-—–－ ]*/g)) {
+  for (const m of region.matchAll(/[0-9\u2205/\-—–－][0-9.\u2205/\-—–－\u00a6 ]*/g)) {
     if (!/\d/.test(m[0])) continue;
     chosen = m[0].trim();
     break;
