@@ -54,7 +54,7 @@ export function detectKind(bytes: Uint8Array, contentType?: string | null, sourc
 const fail = (code: ParseErrorCode, message: string): ParseOutcome => ({ ok: false, error: { code, message } });
 
 function normalised(x: ExtractedText): ExtractedText {
-  return { text: normaliseText(x.text), scan: normaliseText(x.scan), htmlTitle: x.htmlTitle ? normaliseText(x.htmlTitle) : null };
+  return { text: normaliseText(x.text), scan: normaliseText(x.scan), htmlTitle: x.htmlTitle ? normaliseText(x.htmlTitle) : null, chrome: (x.chrome ?? []).map(normaliseText) };
 }
 
 async function extract(kind: SourceKind, input: ParseInput): Promise<ExtractedText> {
@@ -110,13 +110,13 @@ async function parseInner(input: ParseInput): Promise<ParseOutcome> {
     const msg = e instanceof Error ? e.message : String(e);
     return fail("corrupt", `${KIND_ZH[kind]} 文件已损坏或无法读取：${msg.slice(0, 160)}`);
   }
-  const { text, scan, htmlTitle } = extracted;
+  const { text, scan, htmlTitle, chrome } = extracted;
   if (text.trim() === "") {
     if (kind === "pdf") return fail("unsupported", "PDF 没有可提取的文字层（可能是扫描件），暂不支持");
     return fail("empty", "文件没有文字内容");
   }
 
-  const meta = extractMeta(text, htmlTitle, input.publishedAt);
+  const meta = extractMeta(text, htmlTitle, input.publishedAt, chrome);
   const tables = readTables(scan, text, meta.year);
   const anyTable = tables.activeDisclosure !== null || tables.requests !== null || tables.reviewLitigation !== null;
   // Without tables, only a document titled as a 年报 counts (a portal list page mentions 年报
