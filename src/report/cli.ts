@@ -1,8 +1,10 @@
 /**
  * CLI subcommands of src/report (registered in src/cli.ts):
- *   nianbao parse [--json] FILE_OR_URL...
+ *   nianbao parse [--json] [--explain] FILE_OR_URL...
  * Without --json: a readable Chinese summary per input. With --json: one JSON object per input
  * per line (NDJSON), `source` = the argument exactly as given. Failures: one line on stderr.
+ * --explain: where every cell came from (line, source text) and how it was read; with --json it
+ * adds a `provenance` array to each object (the Report fields are unchanged).
  */
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
@@ -11,6 +13,7 @@ import { EXIT } from "../cli-types.js";
 import { describeFigures, FIGURE_LABELS, keyFigures, RATE_KEYS, type KeyFigures } from "./figures.js";
 import { MAX_INPUT_BYTES, parseDocument, type ParseErrorCode, type ParseOutcome } from "./parse.js";
 import type { Report } from "./schema.js";
+import { formatExplanation } from "./explain.js";
 
 /** Time allowed for fetching one URL. */
 export const FETCH_TIMEOUT_MS = 30_000;
@@ -81,6 +84,8 @@ export async function loadInput(arg: string, cwd: string, fetchImpl: typeof fetc
   }
 }
 
+const indent = (s: string): string => s.replace(/^(?=.)/gm, "  ");
+
 const fmt = (v: number | null | undefined): string => (v === null || v === undefined ? "—" : String(v));
 
 const LAYOUT_ZH: Record<string, string> = {
@@ -145,7 +150,8 @@ const EXIT_FOR: Record<ParseErrorCode, number> = {
 /** Run `parse` over the arguments; returns the exit code. */
 export async function runParse(ctx: CliContext, fetchImpl: typeof fetch = fetch): Promise<number> {
   const json = ctx.argv.includes("--json");
-  const unknown = ctx.argv.filter((a) => a.startsWith("--") && a !== "--json");
+  const explain = ctx.argv.includes("--explain");
+  const unknown = ctx.argv.filter((a) => a.startsWith("--") && a !== "--json" && a !== "--explain");
   const inputs = ctx.argv.filter((a) => !a.startsWith("--"));
   if (unknown.length > 0) {
     ctx.err(`未知参数：${unknown[0]}\n${parseCommand.usage}`);
@@ -163,13 +169,14 @@ export async function runParse(ctx: CliContext, fetchImpl: typeof fetch = fetch)
       failures.push(loaded.kind === "notFound" ? EXIT.notFound : loaded.kind === "network" ? EXIT.network : EXIT.notAReport);
       continue;
     }
-    const out: ParseOutcome = await parseDocument({ source: src, bytes: loaded.bytes, contentType: loaded.contentType });
+    const out: ParseOutcome = await parseDocument({ source: src, bytes: loaded.bytes, contentType: loaded.contentType, explain });
     if (!out.ok) {
       ctx.err(`${src}: ${out.error.message}`);
       failures.push(EXIT_FOR[out.error.code]);
       continue;
     }
-    ctx.out(json ? `${JSON.stringify(out.report)}\n` : summarise(out.report));
+    if (json) ctx.out(`${JSON.stringify(explain && out.explained ? { ...out.report, provenance: out.explained.cells } : out.report)}\n`);
+    else ctx.out(explain && out.explained ? `${summarise(out.report)}  单元格来源：\n${indent(formatExplanation(out.explained.cells, out.explained.scan))}` : summarise(out.report));
   }
   if (failures.length === 0) return EXIT.ok;
   if (inputs.length === 1) return failures[0] as number;
@@ -179,7 +186,7 @@ export async function runParse(ctx: CliContext, fetchImpl: typeof fetch = fetch)
 /** `nianbao parse`. */
 export const parseCommand: CliCommand = {
   summary: "解析年报文件或网址，输出表格数据和检查结果",
-  usage: "用法: nianbao parse [--json] 文件或网址...\n  --json  每个输入输出一行 JSON（NDJSON）",
+  usage: "用法: nianbao parse [--json] [--explain] 文件或网址...\n  --json     每个输入输出一行 JSON（NDJSON）\n  --explain  列出每个单元格的来源（行号、原文）和读取方式",
   run: (ctx) => runParse(ctx),
 };
 

@@ -14,6 +14,7 @@ import { textToText } from "./extract/text.js";
 import { readTables } from "./layouts/index.js";
 import { extractMeta } from "./meta.js";
 import { checkReport } from "./rules/index.js";
+import { explainCells, type CellExplanation } from "./explain.js";
 import { primeCompact } from "./rules/text.js";
 
 /** Bytes → string with the right charset (header, BOM, `<meta>`, sniff); the watcher uses it too. */
@@ -33,11 +34,20 @@ export interface ParseInput {
   contentType?: string | null;
   /** Fallback 发布时间 (e.g. from a listing page) when the document states none. */
   publishedAt?: string | null;
+  /** Also return where every cell came from (explain.ts); off by default (the watcher's path). */
+  explain?: boolean;
+}
+
+/** Provenance of the cells, when asked for (`ParseInput.explain`). */
+export interface Explained {
+  cells: CellExplanation[];
+  /** The scan text the line numbers refer to. */
+  scan: string;
 }
 
 /** Outcome: a report with the normalised text, or a typed error. */
 export type ParseOutcome =
-  | { ok: true; kind: SourceKind; report: Report; text: string }
+  | { ok: true; kind: SourceKind; report: Report; text: string; explained?: Explained }
   | { ok: false; error: { code: ParseErrorCode; message: string } };
 
 /** Larger inputs are refused ("too-large"): real 年报 PDFs are a few MB at most. */
@@ -153,5 +163,6 @@ async function parseInner(input: ParseInput): Promise<ParseOutcome> {
     const issue = checked.error.issues[0];
     return fail("corrupt", `解析结果不符合数据格式：${issue ? `${issue.path.join(".")} ${issue.message}` : "未知错误"}`);
   }
+  if (input.explain) return { ok: true, kind, report: checked.data, text, explained: { cells: explainCells(scan, tables.rows), scan } };
   return { ok: true, kind, report: checked.data, text };
 }

@@ -9,6 +9,17 @@ import { readTable2019, readTable2021, t2Layout, t2Start, type T2RowRead } from 
 import { readTable3, t3Start, type RowRead } from "./table3.js";
 import { headerlessTable4, readTable4 } from "./table4.js";
 
+/** One table row as read, with where its values came from in the compact text. */
+export interface ProvRow {
+  table: "表二" | "表三" | "表四";
+  key: string;
+  label: string;
+  /** Start of the row label (表四: of the values) in the compact text; -1 when unknown. */
+  at: number;
+  run: string;
+  read: ReadCells;
+}
+
 /** The tables of one report, as read. */
 export interface Tables {
   layout: Layout;
@@ -16,6 +27,8 @@ export interface Tables {
   requests: Requests | null;
   reviewLitigation: ReviewLitigation | null;
   findings: Finding[];
+  /** Every row as read, for provenance (explain.ts): table, key, label, where, what, how. */
+  rows: ProvRow[];
   /**
    * The compact form (scan.ts `compact`) of the scan text exactly, when the tables were read
    * from it (no thousands separators dropped); lets the caller derive other whitespace-free
@@ -118,6 +131,7 @@ function preLayout(year: number): Tables {
     activeDisclosure: null,
     requests: null,
     reviewLitigation: null,
+    rows: [],
     findings: [
       {
         rule: "parse.preLayout",
@@ -135,6 +149,7 @@ export function readTables(scan: string, narrative: string, year: number | null)
   const plain = !hasThousands(scan);
   const c = compact(plain ? scan : scan.replace(THOUSANDS, "$1"));
   const findings: Finding[] = [];
+  const prov: ProvRow[] = [];
   let layout: Layout = null;
   let activeDisclosure: ActiveDisclosure | null = null;
   let requests: Requests | null = null;
@@ -162,7 +177,10 @@ export function readTables(scan: string, narrative: string, year: number | null)
         layout = kind;
         cursor = t2.end;
         rest = t2.rest;
-        for (const r of t2.rows as T2RowRead[]) findings.push(...gluedFindings("表二", r.label, `表二.${r.key}`, r.read));
+        for (const r of t2.rows as T2RowRead[]) {
+          findings.push(...gluedFindings("表二", r.label, `表二.${r.key}`, r.read));
+          prov.push({ table: "表二", key: r.key, label: r.label, at: r.at, run: r.run, read: r.read });
+        }
       }
     }
   }
@@ -188,6 +206,7 @@ export function readTables(scan: string, narrative: string, year: number | null)
       for (const r of t3.rows as RowRead[]) {
         const label = (REQUEST_ROWS[r.key] as string).replace(/^（[一二三四五六七]）\S+ /, "");
         findings.push(...gluedFindings("表三", label, `表三.${r.key}`, r.read));
+        prov.push({ table: "表三", key: r.key, label: REQUEST_ROWS[r.key] as string, at: r.at, run: r.run, read: r.read });
       }
     }
   }
@@ -198,8 +217,9 @@ export function readTables(scan: string, narrative: string, year: number | null)
     if (t4) {
       reviewLitigation = t4.table;
       findings.push(...gluedFindings("表四", "行政复议、行政诉讼", "表四", t4.read));
+      prov.push({ table: "表四", key: "reviewLitigation", label: "行政复议、行政诉讼", at: t4.at, run: t4.run, read: t4.read });
     }
   }
 
-  return plain ? { layout, activeDisclosure, requests, reviewLitigation, findings, scanCompact: c } : { layout, activeDisclosure, requests, reviewLitigation, findings };
+  return plain ? { layout, activeDisclosure, requests, reviewLitigation, findings, rows: prov, scanCompact: c } : { layout, activeDisclosure, requests, reviewLitigation, findings, rows: prov };
 }

@@ -17,7 +17,7 @@ export function compact(scan: string): string {
   });
 }
 
-function isValueCode(c: number): boolean {
+export function isValueCode(c: number): boolean {
   return (c >= 48 && c <= 57) || c === 46 || c === 47 || c === 45 || c === 43 || c === 0xa6 || c === 0x2205 || c === 0x2014 || c === 0x2013 || c === 0xff0d;
 }
 

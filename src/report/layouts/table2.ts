@@ -27,6 +27,9 @@ export interface T2RowRead {
   key: string;
   label: string;
   read: ReadCells;
+  /** Where the row label starts in the compact text, and the value text read after it. */
+  at: number;
+  run: string;
 }
 
 interface RowSpec {
@@ -88,7 +91,7 @@ function readRows(c: string, start: number, limit: number, specs: RowSpec[], nar
       read = narrowByNarrative(read, narrative, loc.spec.k);
     }
     cells.set(loc.spec.key, read.cells);
-    rows.push({ key: loc.spec.key, label: loc.spec.label, read });
+    rows.push({ key: loc.spec.key, label: loc.spec.label, read, at: loc.start, run });
     if (i === locs.length - 1) {
       const at = run ? c.indexOf(run, loc.end) : -1;
       end = at >= 0 ? at + run.length : loc.end;

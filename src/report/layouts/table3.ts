@@ -47,6 +47,9 @@ const START = /本年新收/;
 export interface RowRead {
   key: RequestRowKey;
   read: ReadCells;
+  /** Where the row label starts in the compact text, and the value text read for it. */
+  at: number;
+  run: string;
 }
 
 /** Result of reading 表三. */
@@ -117,7 +120,7 @@ export function readTable3(c: string, start: number, limit: number): Table3 | nu
     const read = readCells(placed ?? run, 7, rowSumOk);
     if (placed !== undefined) read.placed = true;
     requests[loc.key] = read.cells;
-    rows.push({ key: loc.key, read });
+    rows.push({ key: loc.key, read, at: loc.start, run: placed ?? run });
     if (i === locs.length - 1) {
       const at = run ? c.indexOf(run, loc.end) : -1;
       end = at >= 0 ? at + run.length : loc.end;
