@@ -14,6 +14,7 @@ export type ReadHow =
   | "direct" // one token per cell
   | "split" // squashed digits, the only split that passes the row's sums
   | "split-narrative" // squashed digits, the split the narrative's figures single out
+  | "split-columns" // squashed digits, the split the column sums single out
   | "split-forced" // squashed digits with one split only (its sum fails: a finding says so)
   | "signed" // 2019 change cell split at its sign, chosen by 上一年 + 增减 = 处理决定
   | "placed" // label-less row placed on its floating label by table order
@@ -26,6 +27,7 @@ export const HOW_ZH: Record<ReadHow, string> = {
   direct: "直接读取",
   split: "粘连数字，唯一可行的拆分（含合计关系）",
   "split-narrative": "粘连数字，按正文所述数字唯一拆分",
+  "split-columns": "粘连数字，按各列合计唯一拆分",
   "split-forced": "粘连数字，只有一种拆分（合计不成立，见检查结果）",
   signed: "按正负号拆分，按 上一年+增减=处理决定 唯一确定",
   placed: "行名与数字分离，按表格顺序对应",
@@ -80,7 +82,7 @@ function howOf(row: ProvRow, i: number, value: number | null): ReadHow {
   if (r.placed) return "placed";
   switch (r.how) {
     case "glued":
-      return r.glued?.forced ? "split-forced" : r.glued?.narrative ? "split-narrative" : "split";
+      return r.glued?.forced ? "split-forced" : r.glued?.narrative ? "split-narrative" : r.glued?.columns ? "split-columns" : "split";
     case "signed":
       return i === 0 ? "direct" : "signed";
     case "short":

@@ -101,6 +101,17 @@ function gluedFindings(table: string, label: string, cellRef: string, read: Read
       },
     ];
   }
+  if (split.candidates === 1 && read.glued.columns) {
+    return [
+      {
+        rule: "parse.gluedColumns",
+        severity: "info",
+        message: `${table} ${label} 的数字“${raw}”粘连，按各列办理结果合计唯一拆分为 ${read.cells.join("/")}`,
+        messageEn: `${table} ${label}: glued "${raw}" split as ${read.cells.join("/")} using the column sums`,
+        cells: [cellRef],
+      },
+    ];
+  }
   if (split.candidates === 1 && !read.glued.narrative) return [];
   if (unknown === 0) {
     return [

@@ -121,7 +121,7 @@ export interface ReadCells {
    * split at all (as many digits as cells, or no other split without leading zeros) and it fails
    * the row's sum: it is read, and the failed sum is the finding.
    */
-  glued?: { raw: string; split: GluedSplit; narrative?: boolean; forced?: boolean };
+  glued?: { raw: string; split: GluedSplit; narrative?: boolean; forced?: boolean; columns?: boolean };
   /** The raw token of each cell, when read one token per cell (provenance). */
   raws?: string[];
   /** True when the values came from a label-less row placed by table order (table3.ts). */

@@ -4,7 +4,7 @@
  * reports (六 as one row → `otherHandling`, hongze PDFs). Pure.
  */
 import type { RequestRowKey, Requests } from "../schema.js";
-import { rowSumOk } from "../glued.js";
+import { rowSumOk, splitGlued } from "../glued.js";
 import { find, readCells, valueRun, type ReadCells, type Token } from "./scan.js";
 
 /** Label patterns (compact, Simplified, half-width text). `n` = the sub-row number prefix. */
@@ -127,9 +127,43 @@ export function readTable3(c: string, start: number, limit: number): Table3 | nu
       rest = read.rest;
     }
   });
+  resolveByColumns(rows, requests);
   // Labels quoted in prose ("本年新收…上年结转…") are not a table: demand at least one number.
   if (!rows.some((r) => r.read.cells.some((v) => v !== null))) return null;
   return { requests, rows, end, rest, collapsedOther, unplaced: floating.unplaced };
+}
+
+const RESULT_KEYS = new Set<RequestRowKey>(T3_ROWS.slice(2).map((r) => r.key).concat(OTHER_SUB.map((r) => r.key), ["otherHandling"]));
+
+/**
+ * A squashed result row that fits several splits ("330000033" = 33/0/… or 3/30/…) is settled by
+ * its columns when every other result row and (七)总计 are known there: the column must add up
+ * (DOMAIN: (一)+…+(六) = (七)). Only a split that then is the only one is taken (never a guess);
+ * one ambiguous row at a time, so two unknown rows never settle each other.
+ */
+function resolveByColumns(rows: RowRead[], requests: Requests): void {
+  const ambiguous = rows.filter((r) => RESULT_KEYS.has(r.key) && r.read.how === "glued" && r.read.glued && r.read.glued.split.candidates > 1);
+  if (ambiguous.length !== 1) return;
+  const row = ambiguous[0] as RowRead;
+  const total = requests.total;
+  if (!total) return;
+  const others = rows.filter((r) => RESULT_KEYS.has(r.key) && r !== row && (r.key !== "otherHandling" || !rows.some((o) => o.key === "other_other")));
+  const want: (number | null)[] = [];
+  for (let col = 0; col < 7; col++) {
+    let v = total[col] ?? null;
+    for (const o of others) {
+      const x = o.read.cells[col];
+      v = v === null || x === null || x === undefined ? null : v - x;
+    }
+    want.push(v !== null && v >= 0 ? v : null);
+  }
+  if (want.every((v) => v === null)) return;
+  const glued = row.read.glued as NonNullable<ReadCells["glued"]>;
+  const split = splitGlued(glued.raw, 7, (vals) => rowSumOk(vals) && vals.every((v, i) => want[i] === null || want[i] === v));
+  if (split.candidates !== 1) return;
+  row.read.cells = split.cells;
+  row.read.glued = { raw: glued.raw, split, columns: true };
+  requests[row.key] = split.cells;
 }
 
 const SEP_ROW_BREAK = / (?!\u00a6)(?<!\u00a6 )/;
