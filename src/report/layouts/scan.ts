@@ -74,16 +74,19 @@ const STOP = /第二十条|信息内容|申请人情况|四、政府信息公开
  * The value run of a row: the first stretch of value characters in c[from, to), cut at a heading.
  * Trailing "N." (the numbering of a sub-row whose label was not matched) is dropped.
  */
-export function valueRun(c: string, from: number, to: number): string {
+export function valueRun(c: string, from: number, to: number, max: number = MAX_SEGMENT): string {
   // A row's label tail and values fit well within this; a missing next label must not make the
   // segment the rest of the document.
-  let seg = c.slice(from, Math.min(to, from + MAX_SEGMENT));
+  const cut = from + max < to && from + max < c.length;
+  let seg = c.slice(from, Math.min(to, from + max));
   const stop = STOP.exec(seg);
   if (stop) seg = seg.slice(0, stop.index);
   const m = /[0-9\u2205/\-—–－\u00a6][0-9.\u2205/\-—–－\u00a6+ ]*/.exec(seg);
   if (!m) return "";
   let run = m[0].trimEnd();
   const after = seg.charAt(m.index + m[0].length);
+  // Cut off by the length bound in the middle of a number: its last token may be cut ("20" → "2").
+  if (cut && !stop && m.index + m[0].length === seg.length) run = run.replace(/\s*\S+$/, "");
   if (/\d\.$/.test(run) && /[\u4e00-\u9fff(]/.test(after)) run = run.slice(0, -2).trimEnd();
   return run;
 }

@@ -113,7 +113,8 @@ export function readTable3(c: string, start: number, limit: number): Table3 | nu
   let end = start;
   let rest: Token[] = [];
   const runs = locs.map((loc, i) => valueRun(c, loc.end, locs[i + 1]?.start ?? limit));
-  const floating = placeFloatingRows(runs);
+  // A label whose run holds every floating row needs a longer look than one row's values.
+  const floating = placeFloatingRows(runs, (j) => valueRun(c, (locs[j] as Loc).end, locs[j + 1]?.start ?? limit, 8000));
   locs.forEach((loc, i) => {
     const run = runs[i] as string;
     const placed = floating.rows.get(i);
@@ -175,7 +176,7 @@ const SEP_ROW_BREAK = / (?!\u00a6)(?<!\u00a6 )/;
  * are placed on the labels by table order — only when there are exactly as many rows as labels
  * waiting; otherwise nothing is placed and the labels are reported as unplaced (a finding).
  */
-function placeFloatingRows(runs: string[]): { rows: Map<number, string>; unplaced: number } {
+function placeFloatingRows(runs: string[], longRun: (j: number) => string): { rows: Map<number, string>; unplaced: number } {
   const rows = new Map<number, string>();
   let unplaced = 0;
   let i = 0;
@@ -184,8 +185,8 @@ function placeFloatingRows(runs: string[]): { rows: Map<number, string>; unplace
     while (j < runs.length && runs[j] === "") j++;
     if (j >= runs.length) break;
     const waiting = j - i + 1;
-    const run = runs[j] as string;
-    if (waiting >= 2 && run.includes("\u00a6")) {
+    if (waiting >= 2 && (runs[j] as string).includes("\u00a6")) {
+      const run = longRun(j);
       const split = run.split(SEP_ROW_BREAK).filter((r) => r.trim() !== "");
       if (split.length === waiting) split.forEach((r, n) => rows.set(i + n, r));
       else unplaced += waiting - 1;
