@@ -1,10 +1,11 @@
 /**
  * CLI subcommands of src/report (registered in src/cli.ts):
- *   nianbao parse [--json] FILE_OR_URL...
+ *   nianbao parse [--json] [--explain] FILE_OR_URL...
  * Without --json: a readable Chinese summary per input. With --json: one JSON line per input
  * (NDJSON), failed ones included as `{"source", "error": {"code", "message"}}`, so a batch
  * consumer sees every input; `source` = the argument exactly as given. Each failure also gets
- * one line on stderr.
+ * one line on stderr. --explain: where every cell came from (line, source text) and how it was
+ * read; with --json it adds a `provenance` array to each object (the Report fields are unchanged).
  *
  * URLs go through the project's fetcher (src/app.ts builds it from the config): USER_AGENT,
  * PORTAL_PROXY, HOST_GAP_MS per host, retries, FETCH_TIMEOUT_MS, a size cap, bytes as sent.
@@ -17,6 +18,7 @@ import { withApp } from "./run.js";
 import { describeFigures, FIGURE_LABELS, keyFigures, RATE_KEYS, type KeyFigures } from "../report/figures.js";
 import { MAX_INPUT_BYTES, parseDocument, type ParseErrorCode } from "../report/parse.js";
 import type { Report } from "../report/schema.js";
+import { formatExplanation } from "../report/explain.js";
 import type { Fetcher, FetchError } from "../watch/fetcher.js";
 
 /** Why an input could not be read (before parsing). */
@@ -96,6 +98,8 @@ export function figureLines(report: Pick<Report, "requests" | "reviewLitigation"
 }
 
 /** A readable Chinese summary of one parsed report. */
+const indent = (s: string): string => s.replace(/^(?=.)/gm, "  ");
+
 export function summarise(report: Report): string {
   const lines: string[] = [];
   lines.push(`${report.title ?? "（无标题）"}`);
@@ -128,7 +132,8 @@ const EXIT_FOR: Record<ParseErrorCode, number> = {
 /** Run `parse` over the arguments; returns the exit code. */
 export async function runParse(ctx: CliContext): Promise<number> {
   const json = ctx.argv.includes("--json");
-  const unknown = ctx.argv.filter((a) => a.startsWith("--") && a !== "--json");
+  const explain = ctx.argv.includes("--explain");
+  const unknown = ctx.argv.filter((a) => a.startsWith("--") && a !== "--json" && a !== "--explain");
   const inputs = ctx.argv.filter((a) => !a.startsWith("--"));
   if (unknown.length > 0) {
     ctx.err(`未知参数：${unknown[0]}\n${parseCommand.usage}`);
@@ -152,12 +157,13 @@ export async function runParse(ctx: CliContext): Promise<number> {
         fail(src, loaded.code, loaded.message, loaded.exit);
         continue;
       }
-      const out = await parseDocument({ source: src, bytes: loaded.bytes, contentType: loaded.contentType });
+      const out = await parseDocument({ source: src, bytes: loaded.bytes, contentType: loaded.contentType, explain });
       if (!out.ok) {
         fail(src, out.error.code, out.error.message, EXIT_FOR[out.error.code]);
         continue;
       }
-      ctx.out(json ? `${JSON.stringify(out.report)}\n` : summarise(out.report));
+      if (json) ctx.out(`${JSON.stringify(explain && out.explained ? { ...out.report, provenance: out.explained.cells } : out.report)}\n`);
+      else ctx.out(explain && out.explained ? `${summarise(out.report)}  单元格来源：\n${indent(formatExplanation(out.explained.cells, out.explained.scan))}` : summarise(out.report));
     }
     if (failures.length === 0) return EXIT.ok;
     if (inputs.length === 1) return failures[0] as number;
@@ -168,7 +174,7 @@ export async function runParse(ctx: CliContext): Promise<number> {
 /** `nianbao parse`. */
 export const parseCommand: CliCommand = {
   summary: "解析年报文件或网址，输出表格数据和检查结果",
-  usage: "用法: nianbao parse [--json] 文件或网址...\n  --json  每个输入输出一行 JSON（NDJSON）；失败的输入为 {\"source\",\"error\":{\"code\",\"message\"}}",
+  usage: "用法: nianbao parse [--json] [--explain] 文件或网址...\n  --json     每个输入输出一行 JSON（NDJSON）；失败的输入为 {\"source\",\"error\":{\"code\",\"message\"}}\n  --explain  列出每个单元格的来源（行号、原文）和读取方式",
   run: (ctx) => runParse(ctx),
 };
 

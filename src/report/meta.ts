@@ -35,7 +35,7 @@ export function findPublishedAt(text: string): string | null {
 const HEADER_HINT = /(?:标题|名称|题名)\s*[:：]/;
 
 /** The title: archiver "标题:" header, else the first line naming a 年度报告 (two lines in PDFs). */
-export function findTitle(text: string, htmlTitle?: string | null): string | null {
+export function findTitle(text: string, htmlTitle?: string | null, chrome: readonly string[] = []): string | null {
   const top = text.slice(0, 5000);
   // The unanchored test is a quick scan; the multiline pattern tries every position.
   const header = HEADER_HINT.test(top) ? /^\s*(?:标题|名称|题名)\s*[:：]\s*(.+)$/m.exec(top) : null;
@@ -49,9 +49,16 @@ export function findTitle(text: string, htmlTitle?: string | null): string | nul
     const raw = lines[i] as string;
     // TITLE_CORE needs 年 and 报; cleaning only removes characters, so a line without them
     // cannot match (most lines: skip the cleaning and the pattern).
-    if (!raw.includes("年") || !raw.includes("报")) continue;
-    const l = cleanLine(raw);
-    if (l.length > 80 || !TITLE_CORE.test(l)) continue;
+    if (!raw.includes("年")) continue;
+    let l = cleanLine(raw);
+    if (l.length > 80) continue;
+    if (!TITLE_CORE.test(l)) {
+      // A title wrapped over two lines: "…2022年政府信息公开工作" / "年度报告".
+      const next = i + 1 < lines.length ? cleanLine(lines[i + 1] as string) : "";
+      const joined = l + next;
+      if (!next || next.length > 20 || joined.length > 80 || !TITLE_CORE.test(joined)) continue;
+      l = joined;
+    }
     const before = i > 0 ? cleanLine(lines[i - 1] as string) : "";
     let t = l;
     // PDF title pages break "洪泽区人民政府 / 2023年政府信息公开工作年度报告" over two lines.
@@ -62,7 +69,15 @@ export function findTitle(text: string, htmlTitle?: string | null): string | nul
     }
     return cleanTitle(t);
   }
+  // The page chrome: <meta name="ArticleTitle">, headings.
+  for (const c of chrome) if (TITLE_CORE.test(c)) return cleanTitle(c);
   return null;
+}
+
+/** Agency from a portal's 来源 / 发布机构 line ("来源：平潭县人民政府"), when nothing else names it. */
+export function agencyFromSourceLine(text: string): string | null {
+  const m = /(?:来源|发布机构|信息来源|发文机关)\s*[:：]\s*([\u4e00-\u9fff]{2,30}?)(?=\s|$|[|,，。;；]|发布|时间|日期)/m.exec(text.slice(0, 5000));
+  return m?.[1] ?? null;
 }
 
 /** A line without its edge spaces, markdown heading marks, list bullets and bold marks. */
@@ -154,9 +169,9 @@ export function agencyFromSelfReference(text: string): string | null {
 }
 
 /** Everything at once. `fallbackPublishedAt` is ParseInput.publishedAt (e.g. the listing date). */
-export function extractMeta(text: string, htmlTitle?: string | null, fallbackPublishedAt?: string | null): ReportMeta {
-  const title = findTitle(text, htmlTitle);
-  const agency = (title ? agencyFromTitle(title) : null) ?? agencyFromBody(text) ?? agencyFromSelfReference(text);
+export function extractMeta(text: string, htmlTitle?: string | null, fallbackPublishedAt?: string | null, chrome: readonly string[] = []): ReportMeta {
+  const title = findTitle(text, htmlTitle, chrome);
+  const agency = (title ? agencyFromTitle(title) : null) ?? agencyFromBody(text) ?? agencyFromSelfReference(text) ?? agencyFromSourceLine(text);
   const period = /统计(?:期限|时限|时间|区间|周期)[^。\d]{0,12}(\d{4})\s*年\s*1\s*月\s*1\s*日/.exec(text);
   const periodYear = period?.[1] && YEAR_OK(Number(period[1])) ? Number(period[1]) : null;
   let year: number | null = null;

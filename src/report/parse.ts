@@ -14,6 +14,7 @@ import { textToText } from "./extract/text.js";
 import { readTables } from "./layouts/index.js";
 import { extractMeta } from "./meta.js";
 import { checkReport } from "./rules/index.js";
+import { explainCells, type CellExplanation } from "./explain.js";
 import { primeCompact } from "./rules/text.js";
 
 /** Bytes → string with the right charset (header, BOM, `<meta>`, sniff); the watcher uses it too. */
@@ -33,11 +34,20 @@ export interface ParseInput {
   contentType?: string | null;
   /** Fallback 发布时间 (e.g. from a listing page) when the document states none. */
   publishedAt?: string | null;
+  /** Also return where every cell came from (explain.ts); off by default (the watcher's path). */
+  explain?: boolean;
+}
+
+/** Provenance of the cells, when asked for (`ParseInput.explain`). */
+export interface Explained {
+  cells: CellExplanation[];
+  /** The scan text the line numbers refer to. */
+  scan: string;
 }
 
 /** Outcome: a report with the normalised text, or a typed error. */
 export type ParseOutcome =
-  | { ok: true; kind: SourceKind; report: Report; text: string }
+  | { ok: true; kind: SourceKind; report: Report; text: string; explained?: Explained }
   | { ok: false; error: { code: ParseErrorCode; message: string } };
 
 /** Larger inputs are refused ("too-large"): real 年报 PDFs are a few MB at most. */
@@ -54,7 +64,7 @@ export function detectKind(bytes: Uint8Array, contentType?: string | null, sourc
 const fail = (code: ParseErrorCode, message: string): ParseOutcome => ({ ok: false, error: { code, message } });
 
 function normalised(x: ExtractedText): ExtractedText {
-  return { text: normaliseText(x.text), scan: normaliseText(x.scan), htmlTitle: x.htmlTitle ? normaliseText(x.htmlTitle) : null };
+  return { text: normaliseText(x.text), scan: normaliseText(x.scan), htmlTitle: x.htmlTitle ? normaliseText(x.htmlTitle) : null, chrome: (x.chrome ?? []).map(normaliseText) };
 }
 
 async function extract(kind: SourceKind, input: ParseInput): Promise<ExtractedText> {
@@ -110,13 +120,13 @@ async function parseInner(input: ParseInput): Promise<ParseOutcome> {
     const msg = e instanceof Error ? e.message : String(e);
     return fail("corrupt", `${KIND_ZH[kind]} 文件已损坏或无法读取：${msg.slice(0, 160)}`);
   }
-  const { text, scan, htmlTitle } = extracted;
+  const { text, scan, htmlTitle, chrome } = extracted;
   if (text.trim() === "") {
     if (kind === "pdf") return fail("unsupported", "PDF 没有可提取的文字层（可能是扫描件），暂不支持");
     return fail("empty", "文件没有文字内容");
   }
 
-  const meta = extractMeta(text, htmlTitle, input.publishedAt);
+  const meta = extractMeta(text, htmlTitle, input.publishedAt, chrome);
   const tables = readTables(scan, text, meta.year);
   const anyTable = tables.activeDisclosure !== null || tables.requests !== null || tables.reviewLitigation !== null;
   // Without tables, only a document titled as a 年报 counts (a portal list page mentions 年报
@@ -153,5 +163,6 @@ async function parseInner(input: ParseInput): Promise<ParseOutcome> {
     const issue = checked.error.issues[0];
     return fail("corrupt", `解析结果不符合数据格式：${issue ? `${issue.path.join(".")} ${issue.message}` : "未知错误"}`);
   }
+  if (input.explain) return { ok: true, kind, report: checked.data, text, explained: { cells: explainCells(scan, tables.rows), scan } };
   return { ok: true, kind, report: checked.data, text };
 }

@@ -64,6 +64,19 @@ describe("nianbao parse", () => {
     }
   });
 
+  it("--explain prints every cell's source line and way of reading; with --json it adds provenance only", async () => {
+    const txt = await run(["--explain", "report.md"]);
+    expect(txt.code).toBe(EXIT.ok);
+    expect(txt.out).toContain("单元格来源");
+    expect(txt.out).toMatch(/自然人 = \d+　直接读取/);
+    const plain = JSON.parse((await run(["--json", "report.md"])).out) as Record<string, unknown>;
+    const withProv = JSON.parse((await run(["--json", "--explain", "report.md"])).out) as Record<string, unknown>;
+    expect(plain.provenance).toBeUndefined();
+    expect(Array.isArray(withProv.provenance)).toBe(true);
+    const { provenance: _p, ...rest } = withProv;
+    expect(rest).toEqual(plain);
+  });
+
   it("a failing input gets one stderr line and exit 1 when others succeed", async () => {
     const r = await run(["--json", "report.md", `${base}/missing`, "nope.txt"]);
     expect(r.code).toBe(EXIT.partial);

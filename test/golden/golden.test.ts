@@ -26,6 +26,11 @@ interface Expected {
   requests?: Record<string, (number | null)[]> | null;
   reviewLitigation?: unknown;
   unresolved?: { cells: string[] };
+  /** Rule ids that must be among the findings (known anomalies, honest nulls). */
+  mustFlag?: string[];
+  /** A clean report: no error, and no warning beyond parse.* and `allowedWarnings`. */
+  clean?: boolean;
+  allowedWarnings?: string[];
 }
 
 /** Walk expected vs actual; collect mismatches as "path: want X, got Y". */
@@ -83,9 +88,16 @@ describe("golden reports", () => {
         if (r.requests !== null) problems.push("requests: want null (table missing)");
       } else compare(expected.requests, r.requests, "requests", unresolved, problems);
       compare(expected.reviewLitigation, r.reviewLitigation, "reviewLitigation", unresolved, problems);
+      for (const rule of expected.mustFlag ?? []) if (!r.findings.some((f) => f.rule === rule)) problems.push(`finding ${rule} missing`);
+      if (expected.clean) {
+        const allowed = new Set(expected.allowedWarnings ?? []);
+        for (const f of r.findings) {
+          if (f.severity === "error" || (f.severity === "warning" && !f.rule.startsWith("parse.") && !allowed.has(f.rule))) problems.push(`false alarm ${f.rule}: ${f.message}`);
+        }
+      }
       expect(problems).toEqual([]);
       // Unresolved cells must be explained by a parser finding, never silently empty.
-      if (unresolved.size > 0) expect(r.findings.some((f) => f.rule.startsWith("parse.glued"))).toBe(true);
+      if (unresolved.size > 0) expect(r.findings.some((f) => f.rule.startsWith("parse."))).toBe(true);
     });
   }
 });

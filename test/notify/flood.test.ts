@@ -19,7 +19,7 @@ import { LowdbStore } from "../../src/store/lowdb.js";
 import type { PortalEntry } from "../../src/store/types.js";
 import { runCycle } from "../../src/watch/cycle.js";
 import { createNotifier } from "../../src/notify/notifier.js";
-import { SUPPRESSED_KEY, type SuppressedRecord } from "../../src/notify/announced.js";
+import { SUPPRESSED_KEY } from "../../src/notify/announced.js";
 import { TelegramEmulator } from "../support/telegram-emulator.js";
 import { fixture, listPage, textArticle, type PortalServer } from "../support/portal-server.js";
 import { clock, memoryLog, resources, testConfig } from "../watch/helpers.js";

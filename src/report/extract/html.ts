@@ -15,6 +15,11 @@ export interface ExtractedText {
   scan: string;
   /** `<title>` of an HTML page, when present. */
   htmlTitle?: string | null;
+  /**
+   * Other places a portal page names the article (its chrome): `<meta name="ArticleTitle">`,
+   * og:title, h1–h3 — candidates for the title when the body's first lines do not give it.
+   */
+  chrome?: string[];
 }
 
 const BLOCK = new Set([
@@ -113,6 +118,15 @@ export function gridFromHtml(html: string): string[][] {
 export function htmlToText(html: string): ExtractedText {
   const $ = cheerio.load(html);
   const htmlTitle = $("title").first().text().replace(/\s+/g, " ").trim() || null;
+  const chrome: string[] = [];
+  for (const sel of ['meta[name="ArticleTitle"]', 'meta[property="og:title"]', 'meta[name="title"]']) {
+    const v = $(sel).attr("content")?.replace(/\s+/g, " ").trim();
+    if (v) chrome.push(v);
+  }
+  $("h1, h2, h3, .article_title, .title").slice(0, 12).each((_, el) => {
+    const v = $(el).text().replace(/\s+/g, " ").trim();
+    if (v && v.length <= 120) chrome.push(v);
+  });
   const text: string[] = [];
   const scan: string[] = [];
   let line = "";
@@ -160,5 +174,5 @@ export function htmlToText(html: string): ExtractedText {
   const body = $("body").get(0) ?? $.root().get(0);
   if (body) walk(body as AnyNode);
   flush();
-  return { text: text.join("\n"), scan: scan.join("\n"), htmlTitle };
+  return { text: text.join("\n"), scan: scan.join("\n"), htmlTitle, chrome };
 }

@@ -4,7 +4,7 @@
  */
 import type { ActiveDisclosure2019, ActiveDisclosure2021 } from "../schema.js";
 import { splitGlued } from "../glued.js";
-import { find, readCells, valueRun, type ReadCells, type Token } from "./scan.js";
+import { find, MAX_SEGMENT, readCells, valueRun, type ReadCells, type Token } from "./scan.js";
 
 /** Which 表二 layout the header words say, or null when the table is not there. */
 export function t2Layout(region: string): "2021" | "2019" | null {
@@ -27,6 +27,9 @@ export interface T2RowRead {
   key: string;
   label: string;
   read: ReadCells;
+  /** Where the row label starts in the compact text, and the value text read after it. */
+  at: number;
+  run: string;
 }
 
 interface RowSpec {
@@ -81,13 +84,14 @@ function readRows(c: string, start: number, limit: number, specs: RowSpec[], nar
   let rest: Token[] = [];
   locs.forEach((loc, i) => {
     const next = locs[i + 1]?.start ?? limit;
-    const run = valueRun(c, loc.end, next);
-    let read = readCells(run, loc.spec.k, undefined, loc.spec.negative === true);
+    const run = unitRun(c, loc.end, next);
+    const signed = loc.spec.negative && loc.spec.k === 3 ? signedSplit(run) : null;
+    let read = signed ?? readCells(run, loc.spec.k, undefined, loc.spec.negative === true);
     if (read.how === "glued" && read.glued && read.glued.split.candidates > 1 && loc.spec.key === "normativeDocuments") {
       read = narrowByNarrative(read, narrative, loc.spec.k);
     }
     cells.set(loc.spec.key, read.cells);
-    rows.push({ key: loc.spec.key, label: loc.spec.label, read });
+    rows.push({ key: loc.spec.key, label: loc.spec.label, read, at: loc.start, run });
     if (i === locs.length - 1) {
       const at = run ? c.indexOf(run, loc.end) : -1;
       end = at >= 0 ? at + run.length : loc.end;
@@ -95,6 +99,48 @@ function readRows(c: string, start: number, limit: number, specs: RowSpec[], nar
     }
   });
   return { cells, rows, end, rest };
+}
+
+// Units printed inside cells ("政府集中采购 12个 3500元", "行政许可 5件"): a cell gap.
+const UNIT_AFTER_DIGIT = /(\d)\s*(?:万元|个|件|项|元)/g;
+
+/** valueRun, with units after a number read as the end of its cell. */
+function unitRun(c: string, from: number, to: number): string {
+  const seg = c.slice(from, Math.min(to, from + MAX_SEGMENT));
+  if (!/\d\s*(?:万元|个|件|项|元)/.test(seg)) return valueRun(c, from, to);
+  const cut = seg.replace(UNIT_AFTER_DIGIT, "$1 ");
+  return valueRun(cut, 0, cut.length).trimEnd();
+}
+
+/**
+ * A 2019-layout 上一年项目数量 / 本年增减 / 处理决定数量 row squashed around a sign: "12+315" is
+ * 12, +3, 15 or 12, +31, 5. The digits before the sign are 上一年 (forced); after it, the split
+ * with 上一年 + 增减 = 处理决定 is taken when it is the only one. Otherwise 增减 and 处理决定 stay
+ * blank (finding parse.signedAmbiguous). Null when the run is not of that shape.
+ */
+export function signedSplit(run: string): ReadCells | null {
+  const m = /^(\d+)\s*([+-])\s*(\d{2,})$/.exec(run.trim());
+  if (!m) return null;
+  const prev = Number(m[1]);
+  const sign = m[2] === "-" ? -1 : 1;
+  const rest = m[3] as string;
+  if (m[1]!.length > 1 && m[1]!.startsWith("0")) return null;
+  const found: [number, number][] = [];
+  for (let i = 1; i < rest.length; i++) {
+    const a = rest.slice(0, i);
+    const b = rest.slice(i);
+    if ((a.length > 1 && a.startsWith("0")) || (b.length > 1 && b.startsWith("0"))) continue;
+    const change = sign * Number(a);
+    const decisions = Number(b);
+    if (prev + change === decisions) found.push([change, decisions]);
+  }
+  const one = found.length === 1 ? (found[0] as [number, number]) : null;
+  return {
+    cells: [prev, one ? one[0] : null, one ? one[1] : null],
+    how: "signed",
+    signed: { raw: run.trim(), candidates: found.length },
+    rest: [],
+  };
 }
 
 /**

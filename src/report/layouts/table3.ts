@@ -4,7 +4,7 @@
  * reports (六 as one row → `otherHandling`, hongze PDFs). Pure.
  */
 import type { RequestRowKey, Requests } from "../schema.js";
-import { rowSumOk } from "../glued.js";
+import { rowSumOk, splitGlued } from "../glued.js";
 import { find, readCells, valueRun, type ReadCells, type Token } from "./scan.js";
 
 /** Label patterns (compact, Simplified, half-width text). `n` = the sub-row number prefix. */
@@ -47,6 +47,9 @@ const START = /本年新收/;
 export interface RowRead {
   key: RequestRowKey;
   read: ReadCells;
+  /** Where the row label starts in the compact text, and the value text read for it. */
+  at: number;
+  run: string;
 }
 
 /** Result of reading 表三. */
@@ -59,6 +62,8 @@ export interface Table3 {
   rest: Token[];
   /** True when (六) was one row. */
   collapsedOther: boolean;
+  /** Labels whose values float elsewhere and could not be placed by table order. */
+  unplaced: number;
 }
 
 /** Where 表三 starts: the first "本年新收" at/after `from`, or -1. */
@@ -107,19 +112,86 @@ export function readTable3(c: string, start: number, limit: number): Table3 | nu
   const rows: RowRead[] = [];
   let end = start;
   let rest: Token[] = [];
+  const runs = locs.map((loc, i) => valueRun(c, loc.end, locs[i + 1]?.start ?? limit));
+  // A label whose run holds every floating row needs a longer look than one row's values.
+  const floating = placeFloatingRows(runs, (j) => valueRun(c, (locs[j] as Loc).end, locs[j + 1]?.start ?? limit, 8000));
   locs.forEach((loc, i) => {
-    const next = locs[i + 1]?.start ?? limit;
-    const run = valueRun(c, loc.end, next);
-    const read = readCells(run, 7, rowSumOk);
+    const run = runs[i] as string;
+    const placed = floating.rows.get(i);
+    const read = readCells(placed ?? run, 7, rowSumOk);
+    if (placed !== undefined) read.placed = true;
     requests[loc.key] = read.cells;
-    rows.push({ key: loc.key, read });
+    rows.push({ key: loc.key, read, at: loc.start, run: placed ?? run });
     if (i === locs.length - 1) {
       const at = run ? c.indexOf(run, loc.end) : -1;
       end = at >= 0 ? at + run.length : loc.end;
       rest = read.rest;
     }
   });
+  resolveByColumns(rows, requests);
   // Labels quoted in prose ("本年新收…上年结转…") are not a table: demand at least one number.
   if (!rows.some((r) => r.read.cells.some((v) => v !== null))) return null;
-  return { requests, rows, end, rest, collapsedOther };
+  return { requests, rows, end, rest, collapsedOther, unplaced: floating.unplaced };
+}
+
+const RESULT_KEYS = new Set<RequestRowKey>(T3_ROWS.slice(2).map((r) => r.key).concat(OTHER_SUB.map((r) => r.key), ["otherHandling"]));
+
+/**
+ * A squashed result row that fits several splits ("330000033" = 33/0/… or 3/30/…) is settled by
+ * its columns when every other result row and (七)总计 are known there: the column must add up
+ * (DOMAIN: (一)+…+(六) = (七)). Only a split that then is the only one is taken (never a guess);
+ * one ambiguous row at a time, so two unknown rows never settle each other.
+ */
+function resolveByColumns(rows: RowRead[], requests: Requests): void {
+  const ambiguous = rows.filter((r) => RESULT_KEYS.has(r.key) && r.read.how === "glued" && r.read.glued && r.read.glued.split.candidates > 1);
+  if (ambiguous.length !== 1) return;
+  const row = ambiguous[0] as RowRead;
+  const total = requests.total;
+  if (!total) return;
+  const others = rows.filter((r) => RESULT_KEYS.has(r.key) && r !== row && (r.key !== "otherHandling" || !rows.some((o) => o.key === "other_other")));
+  const want: (number | null)[] = [];
+  for (let col = 0; col < 7; col++) {
+    let v = total[col] ?? null;
+    for (const o of others) {
+      const x = o.read.cells[col];
+      v = v === null || x === null || x === undefined ? null : v - x;
+    }
+    want.push(v !== null && v >= 0 ? v : null);
+  }
+  if (want.every((v) => v === null)) return;
+  const glued = row.read.glued as NonNullable<ReadCells["glued"]>;
+  const split = splitGlued(glued.raw, 7, (vals) => rowSumOk(vals) && vals.every((v, i) => want[i] === null || want[i] === v));
+  if (split.candidates !== 1) return;
+  row.read.cells = split.cells;
+  row.read.glued = { raw: glued.raw, split, columns: true };
+  requests[row.key] = split.cells;
+}
+
+const SEP_ROW_BREAK = / (?!\u00a6)(?<!\u00a6 )/;
+
+/**
+ * PDF→markdown text whose pipe rows lost their labels: the labels float on lines before the
+ * table, so several labels in a row find no values and the last of them finds all the rows at
+ * once ("10 ¦ 0 ¦ … ¦ 10 0 ¦ 0 ¦ …": cells joined by CELL_SEP, rows by a plain space). The rows
+ * are placed on the labels by table order — only when there are exactly as many rows as labels
+ * waiting; otherwise nothing is placed and the labels are reported as unplaced (a finding).
+ */
+function placeFloatingRows(runs: string[], longRun: (j: number) => string): { rows: Map<number, string>; unplaced: number } {
+  const rows = new Map<number, string>();
+  let unplaced = 0;
+  let i = 0;
+  while (i < runs.length) {
+    let j = i;
+    while (j < runs.length && runs[j] === "") j++;
+    if (j >= runs.length) break;
+    const waiting = j - i + 1;
+    if (waiting >= 2 && (runs[j] as string).includes("\u00a6")) {
+      const run = longRun(j);
+      const split = run.split(SEP_ROW_BREAK).filter((r) => r.trim() !== "");
+      if (split.length === waiting) split.forEach((r, n) => rows.set(i + n, r));
+      else unplaced += waiting - 1;
+    }
+    i = j + 1;
+  }
+  return { rows, unplaced };
 }

@@ -24,6 +24,9 @@ export interface Table4 {
   table: ReviewLitigation;
   read: ReadCells;
   headerless: boolean;
+  /** Where the values start in the compact text (-1 when unknown), and the value text. */
+  at: number;
+  run: string;
 }
 
 /** Read 表四 from c[from, limit): the header (行政复议 …), then the first numeric run. */
@@ -34,15 +37,17 @@ export function readTable4(c: string, from: number, limit: number): Table4 | nul
   const end = sec5 ? sec5.start : Math.min(limit, head.end + 2000);
   const region = c.slice(head.end, end);
   let chosen: string | null = null;
-  for (const m of region.matchAll(/[0-9\u2205/\-—–－][0-9.\u2205/\-—–－ ]*/g)) {
+  let at = -1;
+  for (const m of region.matchAll(/[0-9\u2205/\-—–－][0-9.\u2205/\-—–－\u00a6 ]*/g)) {
     if (!/\d/.test(m[0])) continue;
     chosen = m[0].trim();
+    at = head.end + m.index;
     break;
   }
   if (chosen === null) return null;
   const read = readCells(chosen, 15, reviewBlocksOk);
   if (read.how === "none") return null;
-  return { table: toReviewLitigation(read.cells), read, headerless: false };
+  return { table: toReviewLitigation(read.cells), read, headerless: false, at, run: chosen };
 }
 
 /**
@@ -58,6 +63,6 @@ export function headerlessTable4(rest: Token[]): Table4 | null {
   if (nums.length !== 15) return null;
   const cells = nums.map((t) => (t.kind === "num" ? t.value : null));
   const read: ReadCells = { cells, how: "cells", rest: [] };
-  return { table: toReviewLitigation(cells), read, headerless: true };
+  return { table: toReviewLitigation(cells), read, headerless: true, at: -1, run: nums.map((t) => t.raw).join(" ") };
 }
 

@@ -34,6 +34,7 @@ import {
 } from "./tables.js";
 import type { Uncertain } from "./tables.js";
 import { internal } from "./xyear.js";
+import { checkBlankTotals } from "./blank-totals.js";
 
 export { checkAcrossYears, repetitionShare } from "./xyear.js";
 export type { YearInput } from "./xyear.js";
@@ -67,6 +68,10 @@ export function checkReport(input: CheckInput): Finding[] {
   const text = typeof input.text === "string" ? input.text : "";
 
   run(() => checkTablesPresent(r));
+  if (r.requests) {
+    const req = r.requests;
+    run(() => checkBlankTotals(req));
+  }
   if (r.requests) {
     const req = r.requests;
     run(() => checkBalance(req, unc));

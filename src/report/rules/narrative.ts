@@ -7,6 +7,7 @@
 import type { Finding, Report } from "../schema.js";
 import { finding, fmtCell, fmtNumber } from "./finding.js";
 import { compactSentences, quote } from "./text.js";
+import { checkBlankTotals } from "./blank-totals.js";
 
 type Tables = Pick<Report, "activeDisclosure" | "requests" | "reviewLitigation" | "layout">;
 
@@ -20,7 +21,9 @@ export type ClaimKey =
   | "litigation"
   | "normativeValid"
   | "regulationsValid"
-  | "normativeMade";
+  | "normativeMade"
+  | "grantedOrPartial"
+  | "unable";
 
 /** A number stated by the narrative. */
 export interface Claim {
@@ -44,8 +47,12 @@ const PATTERNS: { key: ClaimKey; re: RegExp; need: string; bad?: RegExp }[] = [
   { key: "normativeValid", need: "规范性文件", re: new RegExp(`现行有效的?(?:行政)?规范性文件(${G(4)})()(\\d+)件`, "g") },
   { key: "normativeValid", need: "规范性文件", re: new RegExp(`规范性文件(${G(6)})现行有效(${G(4)})(\\d+)件`, "g") },
   { key: "regulationsValid", need: "现行有效", re: new RegExp(`现行有效的?规章(${G(4)})()(\\d+)件`, "g") },
+  { key: "grantedOrPartial", need: "部分公开", re: new RegExp(`予以公开(?:及|和|或|、)部分公开(${G(8)})()(\\d+)件`, "g") },
+  { key: "unable", need: "无法提供", re: new RegExp(`无法提供(${G(8)})()(\\d+)件`, "g") },
   { key: "normativeMade", need: "规范性文件", re: new RegExp(`制发的?(?:行政)?规范性文件(${G(4)})()(\\d+)件`, "g") },
 ];
+
+const OUTCOME_BEFORE = /(?:同意|予以|不予|部分|无法|不再)(?:公开)?(?:答复|办理|办结)/;
 
 /** Numbers the narrative states, in text order. */
 export function findClaims(text: string): Claim[] {
@@ -60,6 +67,8 @@ export function findClaims(text: string): Claim[] {
       while ((m = p.re.exec(s)) !== null) {
         const gaps = `${m[1] ?? ""}${m[2] ?? ""}`;
         if (p.bad && p.bad.test(gaps)) continue;
+        // "同意公开答复申请12件", "予以公开答复…": one outcome, not the number handled.
+        if (p.key === "handled" && OUTCOME_BEFORE.test(s.slice(Math.max(0, m.index - 6), m.index + 4))) continue;
         const value = Number(m[3]);
         // Years ("2022年…") are not counts; 4-digit numbers followed by 件 are, so only skip absurd ones.
         if (!Number.isSafeInteger(value)) continue;
@@ -83,15 +92,40 @@ interface Target {
   note?: { zh: string; en: string };
 }
 
+/**
+ * A row's 总计; when that cell is blank but all six applicant cells are filled, their sum (a
+ * report may leave the whole 总计 column blank: the narrative is still checked).
+ */
+let sumBlankTotals = false;
 function tot(row: readonly (number | null)[] | undefined): number | null {
   const v = row?.[6];
-  return typeof v === "number" ? v : null;
+  if (typeof v === "number") return v;
+  if (!row || !sumBlankTotals) return null;
+  let s = 0;
+  for (let i = 0; i < 6; i++) {
+    const x = row[i];
+    if (typeof x !== "number") return null;
+    s += x;
+  }
+  return s;
+}
+function sumTot(rows: (readonly (number | null)[] | undefined)[]): number | null {
+  let s = 0;
+  for (const r of rows) {
+    const v = tot(r);
+    if (v === null) return null;
+    s += v;
+  }
+  return s;
 }
 function add(a: number | null, b: number | null): number | null {
   return a === null || b === null ? null : a + b;
 }
 
 function target(key: ClaimKey, t: Tables): Target | null {
+  // Only when the whole 总计 column was left blank (completeness.blankTotals) does a row's
+  // total fall back to the sum of its applicant cells; one blank total stays uncertain.
+  sumBlankTotals = t.requests ? checkBlankTotals(t.requests).length > 0 : false;
   const req = t.requests;
   const rl = t.reviewLitigation;
   const ad = t.activeDisclosure;
@@ -132,6 +166,10 @@ function target(key: ClaimKey, t: Tables): Target | null {
     case "regulationsValid":
       if (ad && !ad21) return null;
       return { table: "表二", tableEn: "Table 2", missing: t2m, zh: "规章 现行有效件数", en: "regulations in force", values: [ad21?.regulations.valid ?? null], cells: ["表二.regulations.valid"], note: undefined };
+    case "grantedOrPartial":
+      return { table: "表三", tableEn: "Table 3", missing: t3m, zh: "（一）予以公开+（二）部分公开（总计）", en: "granted + partly granted (total)", values: [req ? sumTot([req.granted, req.partial]) : null], cells: ["表三.granted[6]", "表三.partial[6]"], note: undefined };
+    case "unable":
+      return { table: "表三", tableEn: "Table 3", missing: t3m, zh: "（四）无法提供（总计）", en: "unable to provide (total)", values: [req ? sumTot([req.unable_noInfo, req.unable_needCreation, req.unable_unclear]) : null], cells: ["表三.unable_noInfo[6]", "表三.unable_needCreation[6]", "表三.unable_unclear[6]"], note: undefined };
     case "normativeMade":
       if (ad && !ad21) return null;
       return { table: "表二", tableEn: "Table 2", missing: t2m, zh: "行政规范性文件 本年制发件数", en: "normative documents made this year", values: [ad21?.normativeDocuments.made ?? null], cells: ["表二.normativeDocuments.made"], note: undefined };

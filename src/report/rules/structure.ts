@@ -20,7 +20,8 @@ export const SECTIONS = [
     en: "administrative reviews and lawsuits",
     title: /^因?(?:政府信息公开)?(?:申请)?行政.{0,2}复议.{0,4}行政.{0,2}诉讼(?:的)?情况/,
   },
-  { n: 5, numeral: "五", zh: "存在的主要问题及改进情况", en: "problems and improvements", title: /^(?:政府信息公开)?(?:工作)?存在的?主要问题(?:及|和|与)?(?:改进|整改)/ },
+  // Variant wording is common: "存在的主要问题及明年工作计划", "存在问题及改进措施".
+  { n: 5, numeral: "五", zh: "存在的主要问题及改进情况", en: "problems and improvements", title: /^(?:政府信息公开)?(?:工作)?存在的?(?:主要)?(?:问题|不足)/ },
   { n: 6, numeral: "六", zh: "其他需要报告的事项", en: "other matters", title: /^其他需要报告的?事项/ },
 ] as const;
 
@@ -165,6 +166,8 @@ const COUNT_CHARS = "零一二三四五六七八九十百千万亿两几多数�
 const UNIT_AFTER_NOUN_IN_TEXT = /([\u4e00-\u9fff])(条|件|篇)(?=[，,、：:）)。！？；!?;]|$)/g;
 const SENTENCE_BREAK = new Set([..."。！？；!?;"]);
 
+const DUTY = /依法|依规|及时|做好|确保|认真|严格|按时|规范|将|继续|进一步|要|应当/;
+
 const COUNT_VERB = new RegExp(`(?:公开|发布|受理|收到|办理|制发|更新|累计|全年共|共计)[^\\d${COUNT_CHARS}]*$`);
 
 /**
@@ -194,6 +197,8 @@ export function checkPlaceholders(text: string): Finding[] {
     // The verb that announces a count, with no digit or count word after it.
     const verb = COUNT_VERB.exec(before);
     if (!verb) continue;
+    // Work to be done ("依法办理政府信息依申请公开件", "及时公开…条") states a duty, not a count.
+    if (DUTY.test(before.slice(0, verb.index + 2))) continue;
     while (from > 0 && !SENTENCE_BREAK.has(c.charAt(from - 1))) from--;
     let to = m.index + word.length;
     while (to < c.length && !SENTENCE_BREAK.has(c.charAt(to))) to++;
