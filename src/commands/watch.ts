@@ -6,6 +6,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { App } from "../app.js";
 import type { CliCommand, CliContext } from "./types.js";
 import { EXIT, exitForFetch } from "./types.js";
+import { historyEnricher } from "../agency/analyze.js";
 import { withApp } from "./run.js";
 import type { PortalEntry } from "../store/types.js";
 import { parseDocument } from "../report/parse.js";
@@ -148,7 +149,10 @@ const reparse: CliCommand = {
   async run(ctx) {
     const a = args(ctx, {}, this.usage);
     if (!a) return EXIT.usage;
-    return withApp(ctx, { store: "write", registry: false }, async ({ store }) => {
+    return withApp(ctx, { store: "write" }, async ({ store, identity, log }) => {
+      // The same pipeline as the watcher: parse, then the history annotation (agency key,
+      // cross-year and deadline findings), so a report is "changed" only when its content is.
+      const enrich = historyEnricher(store, identity, log);
       const all = await store.findReports({});
       let changed = 0;
       let failed = 0;
@@ -166,10 +170,10 @@ const reparse: CliCommand = {
           ctx.err(`解析失败：${r.url}：${o.error.message}`);
           continue;
         }
-        const report = { ...o.report, source: r.url, title: o.report.title ?? r.report.title };
-        if (JSON.stringify(report) !== JSON.stringify(r.report) || o.text !== r.text) {
+        const next = await enrich({ ...r, report: { ...o.report, source: r.url, title: o.report.title ?? r.report.title }, text: o.text });
+        if (JSON.stringify(next.report) !== JSON.stringify(r.report) || next.text !== r.text) {
           changed++;
-          updates.push({ ...r, report, text: o.text });
+          updates.push(next);
         }
       }
       if (updates.length) await store.putReports(updates);

@@ -99,7 +99,7 @@ describe("kill during a cycle", () => {
       const upd = events.filter((e) => e.kind === "updated");
       expect(upd).toHaveLength(1);
       expect(upd[0]!.reportIds).toEqual([reportIdFor(s.url(PT_2024))]);
-      expect(upd[0]!.changes?.length).toBeGreaterThan(0);
+      expect(upd[0]!.figureChanges?.length).toBeGreaterThan(0);
       expect(events.filter((e) => e.kind === "baseline")).toHaveLength(2);
       expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
       for (const e of events) for (const id of e.reportIds) expect(await store.getReport(id)).not.toBeNull();
