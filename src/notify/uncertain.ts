@@ -8,23 +8,15 @@
  * copy that is itself left uncertain is listed but not offered again.
  */
 import { createHash } from "node:crypto";
+import type { UncertainLine } from "../render/uncertain.js";
 import type { OutboxItem, Store } from "../store/types.js";
 
 /** Suffix of the key of a resent copy. */
 export const RESEND_SUFFIX = "#resend";
 
-/** One uncertain alert as admins see it. */
-export interface UncertainAlert {
+/** One uncertain alert as admins see it: what /uncertain shows (render/uncertain.ts) plus its outbox key. */
+export interface UncertainAlert extends UncertainLine {
   key: string;
-  chatId: number;
-  chatTitle?: string;
-  threadId?: number;
-  eventId: string;
-  /** First line of the alert, plain text (tags removed). */
-  headline: string;
-  createdAt: string;
-  /** False for a copy that was itself resent, or an alert already resent. */
-  resendable: boolean;
 }
 
 const plain = (html: string): string =>

@@ -1,14 +1,16 @@
 /** Texts of /uncertain and /resend_uncertain (pure; zh and en). */
 import { escapeHtml, splitMessage } from "./format.js";
 
-/** What a line shows of one uncertain alert (notify/uncertain.ts UncertainAlert fits). */
+/** What a line shows of one alert a crash left uncertain (notify/uncertain.ts adds its outbox key). */
 export interface UncertainLine {
   chatId: number;
   chatTitle?: string;
   threadId?: number;
   eventId: string;
+  /** First line of the alert, plain text (tags removed). */
   headline: string;
   createdAt: string;
+  /** False for a copy that was itself resent, or an alert already resent. */
   resendable: boolean;
 }
 

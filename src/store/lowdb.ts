@@ -21,7 +21,7 @@ import { DurableJSONFile } from "./durable-file.js";
 import { lockDir } from "./lock.js";
 import { HeadIndex, headMatches, toHead } from "./heads.js";
 import { OutboxJournal, type CompactionPolicy } from "./outbox-journal.js";
-import { SENT_RETENTION_MS, checkRawHash, migratedOutboxKey, subKey } from "./rules.js";
+import { SENT_RETENTION_MS, checkRawHash, migrateChatState, migratedOutboxKey, subKey } from "./rules.js";
 import type { MetaKey, MetaSchema } from "./meta.js";
 import type {
   Chat,
@@ -474,22 +474,7 @@ export class LowdbStore implements Store {
     return Object.values(this.s.chats).map(clone);
   }
   async migrateChat(fromId: number, toId: number): Promise<void> {
-    const s = this.s;
-    const old = s.chats[String(fromId)];
-    if (old) {
-      delete s.chats[String(fromId)];
-      const existing = s.chats[String(toId)];
-      s.chats[String(toId)] = { ...old, ...(existing ?? {}), id: toId, type: "supergroup", active: true };
-    }
-    const seen = new Set(s.subscriptions.filter((x) => x.chatId === toId).map(subKey));
-    s.subscriptions = s.subscriptions.filter((x) => {
-      if (x.chatId !== fromId) return true;
-      const moved = { ...x, chatId: toId };
-      if (seen.has(subKey(moved))) return false;
-      x.chatId = toId;
-      seen.add(subKey(moved));
-      return true;
-    });
+    migrateChatState(this.s, fromId, toId);
     // state.json first: a crash before the outbox lines leaves rows on the old id, and sending
     // one gets the migration error again, which repeats this move.
     await this.saveState();

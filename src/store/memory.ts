@@ -10,7 +10,7 @@
 import { HeadIndex, headMatches, toHead } from "./heads.js";
 import type { MetaKey, MetaSchema } from "./meta.js";
 import { applyPatch } from "./outbox-journal.js";
-import { SENT_RETENTION_MS, checkRawHash, migratedOutboxKey, subKey } from "./rules.js";
+import { SENT_RETENTION_MS, checkRawHash, migrateChatState, migratedOutboxKey, subKey } from "./rules.js";
 import type {
   Chat,
   OutboxItem,
@@ -192,21 +192,9 @@ export class MemoryStore implements Store {
   }
   async migrateChat(fromId: number, toId: number): Promise<void> {
     this.check();
-    const old = this.chats[String(fromId)];
-    if (old) {
-      delete this.chats[String(fromId)];
-      const existing = this.chats[String(toId)];
-      this.chats[String(toId)] = { ...old, ...(existing ?? {}), id: toId, type: "supergroup", active: true };
-    }
-    const seen = new Set(this.subscriptions.filter((x) => x.chatId === toId).map(subKey));
-    this.subscriptions = this.subscriptions.filter((x) => {
-      if (x.chatId !== fromId) return true;
-      const moved = { ...x, chatId: toId };
-      if (seen.has(subKey(moved))) return false;
-      x.chatId = toId;
-      seen.add(subKey(moved));
-      return true;
-    });
+    const state = { chats: this.chats, subscriptions: this.subscriptions };
+    migrateChatState(state, fromId, toId);
+    this.subscriptions = state.subscriptions;
     for (const o of this.outbox) {
       if (o.chatId !== fromId || o.status === "sent") continue;
       this.outboxByKey.delete(o.key);

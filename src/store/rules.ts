@@ -3,7 +3,7 @@
  * what makes two subscriptions the same, how a migrated chat's outbox keys change, or how long
  * sent rows are kept.
  */
-import type { Subscription } from "./types.js";
+import type { Chat, Subscription } from "./types.js";
 
 /** Sent outbox rows older than this are pruned on enqueue, to keep the outbox small. */
 export const SENT_RETENTION_MS = 30 * 24 * 3600 * 1000;
@@ -23,4 +23,31 @@ export function migratedOutboxKey(key: string, fromId: number, toId: number): st
 export function checkRawHash(hash: string): string {
   if (!/^[0-9a-f]{16,128}$/.test(hash)) throw new Error(`bad content hash: ${hash.slice(0, 80)}`);
   return hash;
+}
+
+/**
+ * Moves a chat's row and subscriptions from `fromId` to `toId` (group → supergroup), in place: the
+ * row keeps its settings (a row already at `toId` wins), is marked active, and a subscription the
+ * new id already has is dropped rather than doubled. The outbox is moved by each driver.
+ */
+export function migrateChatState(
+  state: { chats: Record<string, Chat>; subscriptions: Subscription[] },
+  fromId: number,
+  toId: number,
+): void {
+  const old = state.chats[String(fromId)];
+  if (old) {
+    delete state.chats[String(fromId)];
+    const existing = state.chats[String(toId)];
+    state.chats[String(toId)] = { ...old, ...(existing ?? {}), id: toId, type: "supergroup", active: true };
+  }
+  const seen = new Set(state.subscriptions.filter((x) => x.chatId === toId).map(subKey));
+  state.subscriptions = state.subscriptions.filter((x) => {
+    if (x.chatId !== fromId) return true;
+    const moved = { ...x, chatId: toId };
+    if (seen.has(subKey(moved))) return false;
+    x.chatId = toId;
+    seen.add(subKey(moved));
+    return true;
+  });
 }

@@ -2,22 +2,13 @@
  * Test fixtures for delivery: a temp LowdbStore and small builders for chats, subscriptions and
  * portals (reports come from the shared builder, test/support/reports.ts).
  */
+import { defaultChat } from "../../src/notify/chats.js";
 import { tempStore as sharedTempStore } from "../support/temp.js";
 import type { Chat, PortalEntry, Subscription } from "../../src/store/types.js";
 
-/** A chat row with defaults. */
+/** A chat row with the product's defaults (notify/chats.ts), created 2026-01-01, digest time 09:00. */
 export function chat(id: number, extra: Partial<Chat> = {}): Chat {
-  return {
-    id,
-    type: id > 0 ? "private" : "supergroup",
-    active: true,
-    lang: "zh",
-    digest: { mode: "off", time: "09:00" },
-    quiet: null,
-    lastDigestAt: null,
-    createdAt: "2026-01-01T00:00:00.000Z",
-    ...extra,
-  };
+  return defaultChat(id, new Date("2026-01-01T00:00:00.000Z"), { digest: { mode: "off", time: "09:00" }, ...extra });
 }
 
 /** A subscription. */
